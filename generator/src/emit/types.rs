@@ -1,0 +1,284 @@
+//! Type definitions: structs, enums, unions and aliases, with the serde attributes
+//! that make them say exactly what the document says on the wire.
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{quote, ToTokens};
+
+use super::outer_docs;
+use crate::ir::*;
+
+pub fn items(api: &Api) -> TokenStream {
+    let mut out: TokenStream = api.types.iter().map(|def| type_def(api, def)).collect();
+    if uses_required_nullable(api) {
+        out.extend(quote! {
+            /// Reads a field that must be present but may be `null`: serde would
+            /// otherwise read a missing `Option` field as `None`.
+            fn required_nullable<'de, D, T>(deserializer: D) -> ::std::result::Result<::std::option::Option<T>, D::Error>
+            where
+                D: ::serde::Deserializer<'de>,
+                T: ::serde::Deserialize<'de>,
+            {
+                <::std::option::Option<T> as ::serde::Deserialize>::deserialize(deserializer)
+            }
+        });
+    }
+    out
+}
+
+fn uses_required_nullable(api: &Api) -> bool {
+    api.types.iter().any(|def| match &def.kind {
+        TypeKind::Struct(s) => s.fields.iter().any(|f| f.presence == Presence::RequiredNullable),
+        _ => false,
+    })
+}
+
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// The Rust type of a use, with fully qualified paths so that generated names
+/// (`Option`, `Error`, `String`…) never shadow std.
+pub fn type_ref(api: &Api, ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Scalar(scalar) => match scalar {
+            Scalar::Bool => quote!(bool),
+            Scalar::I32 => quote!(i32),
+            Scalar::I64 => quote!(i64),
+            Scalar::U64 => quote!(u64),
+            Scalar::F32 => quote!(f32),
+            Scalar::F64 => quote!(f64),
+            Scalar::String => quote!(::std::string::String),
+            Scalar::Unit => quote!(()),
+        },
+        TypeRef::Any => quote!(::serde_json::Value),
+        TypeRef::Named(id) => ident(&api.type_def(*id).name).into_token_stream(),
+        TypeRef::Boxed(id) => {
+            let name = ident(&api.type_def(*id).name);
+            quote!(::std::boxed::Box<#name>)
+        }
+        TypeRef::Array(item) => {
+            let item = type_ref(api, item);
+            quote!(::std::vec::Vec<#item>)
+        }
+        TypeRef::Map(value) => {
+            let value = type_ref(api, value);
+            quote!(::std::collections::BTreeMap<::std::string::String, #value>)
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = type_ref(api, inner);
+            quote!(::std::option::Option<#inner>)
+        }
+    }
+}
+
+fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+    let docs = outer_docs(&def.docs);
+    let name = ident(&def.name);
+    let body = match &def.kind {
+        TypeKind::Struct(s) => struct_def(api, &name, s),
+        TypeKind::StringEnum { variants, open } => string_enum(&name, variants, *open),
+        TypeKind::IntegerEnum { repr, values } => integer_enum(&name, *repr, values),
+        TypeKind::Union(union) => union_def(api, &name, union),
+        TypeKind::Alias(target) => {
+            let target = type_ref(api, target);
+            quote!(pub type #name = #target;)
+        }
+    };
+    quote! { #docs #body }
+}
+
+fn struct_def(api: &Api, name: &Ident, s: &Struct) -> TokenStream {
+    let has_secret = s.fields.iter().any(|f| f.secret);
+    let debug = (!has_secret).then(|| quote!(::std::fmt::Debug,));
+    let fields = s.fields.iter().map(|field| struct_field(api, field));
+    let additional = s.additional.as_ref().map(|value| {
+        let value = type_ref(api, value);
+        quote! {
+            /// Properties not listed in the document (`additionalProperties`).
+            #[serde(flatten)]
+            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #value>,
+        }
+    });
+    let redacted_debug = has_secret.then(|| redacted_debug(name, s));
+    quote! {
+        #[derive(#debug ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+        #redacted_debug
+    }
+}
+
+fn struct_field(api: &Api, field: &Field) -> TokenStream {
+    let docs = outer_docs(&field.docs);
+    let name = ident(&field.name);
+    let rename = rename(&field.name, &field.wire_name);
+    let ty = type_ref(api, &field.ty);
+    let (presence, ty) = match field.presence {
+        Presence::Required => (quote!(), ty),
+        Presence::RequiredNullable => (
+            quote!(#[serde(deserialize_with = "required_nullable")]),
+            quote!(::std::option::Option<#ty>),
+        ),
+        Presence::Optional => (
+            quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
+            quote!(::std::option::Option<#ty>),
+        ),
+    };
+    quote! {
+        #docs
+        #rename
+        #presence
+        pub #name: #ty,
+    }
+}
+
+fn rename(rust_name: &str, wire_name: &str) -> Option<TokenStream> {
+    (rust_name != wire_name).then(|| quote!(#[serde(rename = #wire_name)]))
+}
+
+/// `Debug` that shows every field but the secrets.
+fn redacted_debug(name: &Ident, s: &Struct) -> TokenStream {
+    let label = name.to_string();
+    let fields = s.fields.iter().map(|field| {
+        let wire = &field.name;
+        let member = ident(&field.name);
+        match (field.secret, field.presence) {
+            (false, _) => quote!(.field(#wire, &self.#member)),
+            (true, Presence::Required) => quote!(.field(#wire, &"[REDACTED]")),
+            (true, _) => quote!(.field(#wire, &self.#member.as_ref().map(|_| "[REDACTED]"))),
+        }
+    });
+    let additional = s.additional.as_ref().map(|_| quote!(.field("additional_properties", &self.additional_properties)));
+    quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#label) #(#fields)* #additional .finish()
+            }
+        }
+    }
+}
+
+fn string_enum(name: &Ident, variants: &[EnumVariant], open: bool) -> TokenStream {
+    let listed = variants.iter().map(|variant| {
+        let docs = outer_docs(&variant.docs);
+        let variant_name = ident(&variant.name);
+        let wire = &variant.wire_value;
+        quote! {
+            #docs
+            #[serde(rename = #wire)]
+            #variant_name,
+        }
+    });
+    let unknown = open.then(|| {
+        quote! {
+            /// A value the document does not list (APIs add values over time).
+            #[serde(untagged)]
+            Unknown(::std::string::String),
+        }
+    });
+    let copy = (!open).then(|| quote!(::std::marker::Copy,));
+    let arms = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let wire = &variant.wire_value;
+        quote!(Self::#variant_name => #wire,)
+    });
+    let unknown_arm = open.then(|| quote!(Self::Unknown(value) => value,));
+    quote! {
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, #copy ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::serde::Serialize, ::serde::Deserialize)]
+        pub enum #name {
+            #(#listed)*
+            #unknown
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#arms)*
+                    #unknown_arm
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn integer_enum(name: &Ident, repr: Scalar, values: &[IntegerValue]) -> TokenStream {
+    let fits_i32 = values.iter().all(|v| i32::try_from(v.value).is_ok());
+    let repr = if repr == Scalar::I32 && fits_i32 { quote!(i32) } else { quote!(i64) };
+    let constants = values.iter().map(|value| {
+        let docs = outer_docs(&value.docs);
+        let constant = ident(&value.name);
+        let magnitude = Literal::u64_unsuffixed(value.value.unsigned_abs());
+        let sign = (value.value < 0).then(|| quote!(-));
+        quote! {
+            #docs
+            pub const #constant: Self = Self(#sign #magnitude);
+        }
+    });
+    quote! {
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct #name(pub #repr);
+
+        impl #name {
+            #(#constants)*
+        }
+    }
+}
+
+fn union_def(api: &Api, name: &Ident, union: &Union) -> TokenStream {
+    let variants = union.variants.iter().map(|variant| {
+        let docs = outer_docs(&variant.docs);
+        let variant_name = ident(&variant.name);
+        let ty = type_ref(api, &variant.ty);
+        quote! { #docs #variant_name(#ty), }
+    });
+    let (deserialize, tagged_impl) = match &union.discriminator {
+        None => (quote!(::serde::Deserialize,), None),
+        Some(property) => (quote!(), Some(tagged_deserialize(name, property, &union.variants))),
+    };
+    quote! {
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, #deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+        }
+        #tagged_impl
+    }
+}
+
+/// Deserializes the variant named by the discriminator property, so a value never
+/// lands in the wrong variant; the variant's own type still sees the property.
+fn tagged_deserialize(name: &Ident, property: &str, variants: &[UnionVariant]) -> TokenStream {
+    let arms = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let tags = &variant.tags;
+        quote!(#(#tags)|* => ::serde_json::from_value(value).map(Self::#variant_name),)
+    });
+    let all_tags = variants.iter().flat_map(|v| &v.tags);
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                const TAGS: &[&str] = &[#(#all_tags),*];
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let tag = match value.get(#property).and_then(::serde_json::Value::as_str) {
+                    ::std::option::Option::Some(tag) => ::std::borrow::ToOwned::to_owned(tag),
+                    ::std::option::Option::None => return ::std::result::Result::Err(<D::Error as ::serde::de::Error>::missing_field(#property)),
+                };
+                let result = match tag.as_str() {
+                    #(#arms)*
+                    other => return ::std::result::Result::Err(<D::Error as ::serde::de::Error>::unknown_variant(other, TAGS)),
+                };
+                result.map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+        }
+    }
+}

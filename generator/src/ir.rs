@@ -1,0 +1,293 @@
+//! The intermediate representation: what an API *means*, independent of how its
+//! document was written (3.0 or 3.1, inline or `$ref`, YAML or JSON) and of how Rust
+//! is printed. Lowering fills it; emitting reads it. Every value here is validated:
+//! names are already unique, valid Rust identifiers.
+
+/// One API: its types and operations, in a deterministic order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    pub docs: Docs,
+    pub servers: Vec<Server>,
+    /// Arena of named types; a [`TypeId`] indexes it.
+    pub types: Vec<TypeDef>,
+    pub operations: Vec<Operation>,
+    pub security_schemes: Vec<SecurityScheme>,
+    /// Security requirements that apply when an operation states none.
+    pub default_security: Vec<SecurityRequirement>,
+}
+
+impl Api {
+    pub fn type_def(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+}
+
+/// Documentation lines taken from `title`, `summary` and `description`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Docs(pub Vec<String>);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Server {
+    pub url: String,
+    pub description: Option<String>,
+}
+
+/// Index into [`Api::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// A named Rust type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// Unique PascalCase Rust name.
+    pub name: String,
+    pub docs: Docs,
+    pub kind: TypeKind,
+    /// Whether `null` is a valid value; references then wrap the type in `Option`.
+    pub nullable: bool,
+    /// Where the schema lives, as `file#/json/pointer`, for diagnostics and docs.
+    pub origin: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct(Struct),
+    /// A string enum; `open` adds a catch-all variant so unknown values still decode.
+    StringEnum { variants: Vec<EnumVariant>, open: bool },
+    /// An integer enum: a newtype with one associated constant per known value, so
+    /// unknown values still decode.
+    IntegerEnum { repr: Scalar, values: Vec<IntegerValue> },
+    Union(Union),
+    /// `pub type Name = Target;` for component schemas that are not objects or enums.
+    Alias(TypeRef),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// Values of `additionalProperties`, kept in a flattened map.
+    pub additional: Option<TypeRef>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub name: String,
+    pub wire_name: String,
+    pub ty: TypeRef,
+    pub presence: Presence,
+    pub docs: Docs,
+    /// Redacted in `Debug`.
+    pub secret: bool,
+}
+
+/// How a field appears on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Always present, never null: `T`.
+    Required,
+    /// Always present, may be null: `Option<T>`, serializes `null`, a missing key is an error.
+    RequiredNullable,
+    /// May be absent (null, if allowed, reads as absent): `Option<T>`, omitted when `None`.
+    Optional,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumVariant {
+    pub name: String,
+    pub wire_value: String,
+    pub docs: Docs,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntegerValue {
+    /// SCREAMING_SNAKE_CASE constant name.
+    pub name: String,
+    pub value: i64,
+    pub docs: Docs,
+}
+
+/// `oneOf`/`anyOf`: one variant per branch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    pub variants: Vec<UnionVariant>,
+    /// The discriminator property; when set, every variant has at least one tag.
+    pub discriminator: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    pub name: String,
+    pub ty: TypeRef,
+    /// Discriminator values selecting this variant.
+    pub tags: Vec<String>,
+    pub docs: Docs,
+}
+
+/// A use of a type.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TypeRef {
+    Scalar(Scalar),
+    /// Any JSON value (untyped schema).
+    Any,
+    Named(TypeId),
+    /// A named type inside its own reference cycle, needing indirection.
+    Boxed(TypeId),
+    Array(Box<TypeRef>),
+    /// `additionalProperties`-only object.
+    Map(Box<TypeRef>),
+    /// A nullable value in a position without field presence (array item, map value).
+    Nullable(Box<TypeRef>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scalar {
+    Bool,
+    I32,
+    I64,
+    U64,
+    F32,
+    F64,
+    String,
+    /// `type: 'null'`.
+    Unit,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// Unique snake_case name: from `operationId`, else from method and path.
+    pub name: String,
+    pub method: Method,
+    /// The path template (`/users/{id}`), or the webhook's key for webhooks.
+    pub path: String,
+    pub webhook: bool,
+    pub docs: Docs,
+    pub parameters: Vec<Parameter>,
+    /// Struct holding the parameters, when there are any.
+    pub parameters_type: Option<TypeId>,
+    pub request_body: Option<Body>,
+    pub responses: Vec<Response>,
+    /// `None`: the API's default security applies. `Some(vec![])`: no authentication.
+    pub security: Option<Vec<SecurityRequirement>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    pub const ALL: [(&'static str, Method); 8] = [
+        ("get", Method::Get),
+        ("put", Method::Put),
+        ("post", Method::Post),
+        ("delete", Method::Delete),
+        ("options", Method::Options),
+        ("head", Method::Head),
+        ("patch", Method::Patch),
+        ("trace", Method::Trace),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        Self::ALL.iter().find(|(_, m)| *m == self).map_or("get", |(s, _)| s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    pub name: String,
+    pub wire_name: String,
+    pub location: ParameterLocation,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub docs: Docs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    pub media_type: String,
+    pub ty: TypeRef,
+    pub required: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub status: StatusCode,
+    pub docs: Docs,
+    /// The body type; `None` when the response has no (JSON-like) body.
+    pub body: Option<Body>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StatusCode {
+    Code(u16),
+    /// `2XX` and friends: the first digit.
+    Range(u16),
+    Default,
+}
+
+impl StatusCode {
+    pub fn is_success(self) -> bool {
+        match self {
+            StatusCode::Code(code) => (200..300).contains(&code),
+            StatusCode::Range(class) => class == 2,
+            StatusCode::Default => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityScheme {
+    /// Key under `components.securitySchemes`.
+    pub key: String,
+    pub docs: Docs,
+    pub kind: SecuritySchemeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SecuritySchemeKind {
+    /// `http` with a scheme such as `bearer` or `basic` (lower-cased).
+    Http { scheme: String },
+    ApiKey { name: String, location: ParameterLocation },
+    OAuth2 { flows: Vec<OAuthFlow> },
+    OpenIdConnect { url: String },
+    MutualTls,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OAuthFlow {
+    pub grant: OAuthGrant,
+    pub token_url: Option<String>,
+    pub refresh_url: Option<String>,
+    pub scopes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OAuthGrant {
+    ClientCredentials,
+    Password,
+    AuthorizationCode,
+    Implicit,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityRequirement {
+    /// Alternatives are separate requirements; all schemes in one must be satisfied.
+    pub schemes: Vec<(String, Vec<String>)>,
+}

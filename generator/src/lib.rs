@@ -1,0 +1,100 @@
+//! OpenAPI 3.0 and 3.1 documents → Rust.
+//!
+//! The pipeline has three stages, each in its own module:
+//! [`load`] (files → JSON trees, `$ref`s across files, overlays),
+//! [`lower`] (trees → [`ir::Api`], every problem collected as a diagnostic) and
+//! [`emit`] (IR → formatted Rust source).
+
+pub mod diagnostic;
+pub mod emit;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod names;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+use load::{Loc, Problem, Sources};
+
+/// What to generate from one document.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// An OpenAPI Overlay 1.0 document applied before lowering.
+    pub overlay: Option<PathBuf>,
+}
+
+/// The generated module of one API.
+#[derive(Debug)]
+pub struct Output {
+    pub api: ir::Api,
+    /// Files of the module, by name relative to the module directory
+    /// (`mod.rs` first), in a fixed order.
+    pub files: Vec<(String, String)>,
+    /// Warnings: constructs generated approximately, each located.
+    pub warnings: Diagnostics,
+}
+
+/// Loads, lowers and emits the document at `entry`. On error, every problem found
+/// is returned, each with its file, position and JSON pointer.
+pub fn generate(entry: &Path, options: &Options) -> Result<Output, Diagnostics> {
+    let mut sources = Sources::load(entry)?;
+    if let Some(overlay) = &options.overlay {
+        apply_overlay(&mut sources, overlay)?;
+    }
+    let version_problems = check_version(&sources);
+    if !version_problems.is_empty() {
+        return Err(sources.diagnostics(version_problems));
+    }
+    let (api, problems) = lower::lower(&sources);
+    let diagnostics = sources.diagnostics(problems);
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    let source_name = entry.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let files = vec![
+        ("mod.rs".to_owned(), emit::module_file(&api, &source_name)),
+        ("types.rs".to_owned(), emit::types_file(&api, &source_name)),
+    ];
+    Ok(Output { api, files, warnings: diagnostics })
+}
+
+fn apply_overlay(sources: &mut Sources, overlay_path: &Path) -> Result<(), Diagnostics> {
+    let overlay = Sources::load(overlay_path)?;
+    let overlay_root = overlay.get(&overlay.entry()).cloned().unwrap_or(Value::Null);
+    load::apply_overlay(sources.entry_root_mut(), &overlay_root).map_err(|problems| {
+        let problems = problems
+            .into_iter()
+            .map(|(pointer, message)| Problem {
+                severity: Severity::Error,
+                loc: Loc { file: overlay.entry().file, pointer },
+                message,
+            })
+            .collect();
+        overlay.diagnostics(problems)
+    })
+}
+
+/// Only OpenAPI 3.0.x and 3.1.x are read; anything else is named for what it is.
+fn check_version(sources: &Sources) -> Vec<Problem> {
+    let root = sources.entry();
+    let error = |pointer: &str, message: String| Problem {
+        severity: Severity::Error,
+        loc: Loc { file: root.file, pointer: pointer.to_owned() },
+        message,
+    };
+    let Some(Value::Object(document)) = sources.get(&root) else {
+        return vec![error("", "an OpenAPI document must be an object".into())];
+    };
+    if let Some(version) = document.get("swagger") {
+        return vec![error("/swagger", format!("Swagger {version} is not supported: convert the document to OpenAPI 3 first"))];
+    }
+    match document.get("openapi") {
+        Some(Value::String(v)) if v.starts_with("3.0.") || v.starts_with("3.1.") || v == "3.0" || v == "3.1" => Vec::new(),
+        Some(Value::String(v)) => vec![error("/openapi", format!("OpenAPI version {v} is not supported (3.0.x and 3.1.x are)"))],
+        Some(other) => vec![error("/openapi", format!("`openapi` must be a version string such as \"3.1.0\", found {other}"))],
+        None => vec![error("", "not an OpenAPI document: no `openapi` version".into())],
+    }
+}

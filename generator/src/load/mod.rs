@@ -1,0 +1,281 @@
+//! Loading: files → JSON trees, with every externally referenced file loaded too, and
+//! `$ref` resolution to any location in any of them. Both OpenAPI 3.0 and 3.1 come out
+//! as the same plain JSON tree; lowering reads 3.0 and 3.1 keywords side by side.
+
+mod overlay;
+mod source;
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
+pub use overlay::apply_overlay;
+pub use source::{Format, Position};
+
+/// Index into [`Sources`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(usize);
+
+/// A location: a JSON pointer inside one loaded file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Loc {
+    pub file: FileId,
+    pub pointer: String,
+}
+
+impl Loc {
+    pub fn child(&self, key: &str) -> Loc {
+        let escaped = key.replace('~', "~0").replace('/', "~1");
+        Loc { file: self.file, pointer: format!("{}/{escaped}", self.pointer) }
+    }
+
+    pub fn index(&self, index: usize) -> Loc {
+        Loc { file: self.file, pointer: format!("{}/{index}", self.pointer) }
+    }
+}
+
+pub struct SourceFile {
+    /// The path as the user (or a `$ref`) spelled it, for messages.
+    pub path: PathBuf,
+    pub text: String,
+    pub format: Format,
+    pub root: Value,
+}
+
+/// All files of one document: the entry file first, then every file it references.
+pub struct Sources {
+    files: Vec<SourceFile>,
+    by_path: HashMap<PathBuf, FileId>,
+}
+
+/// A problem found after loading, located by [`Loc`]; turned into a
+/// [`Diagnostic`] with line and column by [`Sources::diagnostics`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub severity: Severity,
+    pub loc: Loc,
+    pub message: String,
+}
+
+impl Sources {
+    /// Loads `entry` and, transitively, every file named by an external `$ref`.
+    pub fn load(entry: &Path) -> Result<Sources, Diagnostics> {
+        let mut sources = Sources { files: Vec::new(), by_path: HashMap::new() };
+        let mut problems = Diagnostics::default();
+        if let Err(diagnostic) = sources.add_file(entry) {
+            problems.0.push(diagnostic);
+            return Err(problems);
+        }
+        let mut next = 0;
+        while next < sources.files.len() {
+            for (at, path) in sources.external_refs(FileId(next)) {
+                if sources.by_path.contains_key(&normalize(&path)) {
+                    continue;
+                }
+                if let Err(mut diagnostic) = sources.add_file(&path) {
+                    let from = &sources.files[at.file.0];
+                    diagnostic.message = format!(
+                        "`$ref` names {}, which cannot be loaded: {}",
+                        path.display(),
+                        diagnostic.message
+                    );
+                    let position = source::locate(&from.text, from.format, &[&at.pointer]);
+                    diagnostic.position = position.get(&at.pointer).copied();
+                    diagnostic.file = from.path.clone();
+                    diagnostic.pointer = at.pointer;
+                    problems.0.push(diagnostic);
+                }
+            }
+            next += 1;
+        }
+        if problems.has_errors() { Err(problems) } else { Ok(sources) }
+    }
+
+    fn add_file(&mut self, path: &Path) -> Result<FileId, Diagnostic> {
+        let whole_file = |message: String, position| Diagnostic {
+            severity: Severity::Error,
+            file: path.to_path_buf(),
+            pointer: String::new(),
+            position,
+            message,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| whole_file(e.to_string(), None))?;
+        let format = Format::from_path(path);
+        let root = source::parse(&text, format)
+            .map_err(|e| whole_file(format!("not valid {format:?}: {}", e.message), e.position))?;
+        let id = FileId(self.files.len());
+        self.by_path.insert(normalize(path), id);
+        self.files.push(SourceFile { path: path.to_path_buf(), text, format, root });
+        Ok(id)
+    }
+
+    /// `$ref`s in `file` that point into other files, with the files' paths.
+    fn external_refs(&self, file: FileId) -> Vec<(Loc, PathBuf)> {
+        let mut found = Vec::new();
+        let root = Loc { file, pointer: String::new() };
+        let mut stack = vec![(root, &self.files[file.0].root)];
+        while let Some((loc, value)) = stack.pop() {
+            match value {
+                Value::Object(map) => {
+                    if let Some(Value::String(reference)) = map.get("$ref") {
+                        if let Some(path) = self.external_path(file, reference) {
+                            found.push((loc.child("$ref"), path));
+                        }
+                    }
+                    stack.extend(map.iter().map(|(k, v)| (loc.child(k), v)));
+                }
+                Value::Array(items) => {
+                    stack.extend(items.iter().enumerate().map(|(i, v)| (loc.index(i), v)))
+                }
+                _ => {}
+            }
+        }
+        found.sort();
+        found
+    }
+
+    fn external_path(&self, from: FileId, reference: &str) -> Option<PathBuf> {
+        let file_part = reference.split('#').next().unwrap_or_default();
+        if file_part.is_empty() {
+            return None;
+        }
+        let base = self.files[from.0].path.parent().unwrap_or(Path::new(""));
+        Some(base.join(percent_decode(file_part)))
+    }
+
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0]
+    }
+
+    /// The entry file's tree, for overlays applied before lowering.
+    pub fn entry_root_mut(&mut self) -> &mut Value {
+        &mut self.files[0].root
+    }
+
+    pub fn entry(&self) -> Loc {
+        Loc { file: FileId(0), pointer: String::new() }
+    }
+
+    pub fn get(&self, loc: &Loc) -> Option<&Value> {
+        self.files[loc.file.0].root.pointer(&loc.pointer)
+    }
+
+    /// Where `reference` (the value of a `$ref` found in `from`'s file) points.
+    pub fn resolve(&self, from: &Loc, reference: &str) -> Result<Loc, String> {
+        let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let file = match self.external_path(from.file, file_part) {
+            None => from.file,
+            Some(path) => *self
+                .by_path
+                .get(&normalize(&path))
+                .ok_or_else(|| format!("`$ref` target file {} is not loaded", path.display()))?,
+        };
+        let pointer = percent_decode(fragment);
+        if !pointer.is_empty() && !pointer.starts_with('/') {
+            return Err(format!(
+                "`$ref` {reference:?}: only JSON-pointer fragments (`#/...`) are supported"
+            ));
+        }
+        let target = Loc { file, pointer };
+        if self.get(&target).is_none() {
+            return Err(format!("`$ref` {reference:?} points to nothing"));
+        }
+        Ok(target)
+    }
+
+    /// Follows `$ref` chains from `loc` to the location that holds the content.
+    pub fn follow(&self, loc: &Loc) -> Result<Loc, String> {
+        let mut current = loc.clone();
+        for _ in 0..64 {
+            match self.get(&current).and_then(|v| v.get("$ref")).and_then(Value::as_str) {
+                Some(reference) => current = self.resolve(&current, reference)?,
+                None => return Ok(current),
+            }
+        }
+        Err("`$ref` chain does not end (a cycle of references)".to_owned())
+    }
+
+    /// Turns located problems into diagnostics with file paths, lines and columns.
+    pub fn diagnostics(&self, problems: Vec<Problem>) -> Diagnostics {
+        let mut wanted: HashMap<FileId, Vec<&str>> = HashMap::new();
+        for problem in &problems {
+            wanted.entry(problem.loc.file).or_default().push(&problem.loc.pointer);
+        }
+        let positions: HashMap<FileId, HashMap<String, Position>> = wanted
+            .into_iter()
+            .map(|(file, pointers)| {
+                let source = &self.files[file.0];
+                (file, source::locate(&source.text, source.format, &pointers))
+            })
+            .collect();
+        let diagnostics = problems
+            .into_iter()
+            .map(|problem| Diagnostic {
+                severity: problem.severity,
+                file: self.files[problem.loc.file.0].path.clone(),
+                position: positions[&problem.loc.file].get(&problem.loc.pointer).copied(),
+                pointer: problem.loc.pointer,
+                message: problem.message,
+            })
+            .collect();
+        Diagnostics(diagnostics)
+    }
+}
+
+/// A path made absolute with `.` and `..` removed, so one file has one identity.
+fn normalize(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `$ref`s are URIs: `%7B` in a fragment means `{`.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_decoding_keeps_invalid_escapes() {
+        assert_eq!(percent_decode("/paths/~1pets%7Bid%7D"), "/paths/~1pets{id}");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz"), "%zz");
+    }
+
+    #[test]
+    fn locations_escape_keys() {
+        let loc = Loc { file: FileId(0), pointer: "/paths".into() };
+        assert_eq!(loc.child("/oauth/token").pointer, "/paths/~1oauth~1token");
+        assert_eq!(loc.child("a~b").index(2).pointer, "/paths/a~0b/2");
+    }
+}

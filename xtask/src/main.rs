@@ -1,0 +1,35 @@
+//! Project automation, run as `cargo xtask <command>` (see `.cargo/config.toml`).
+//!
+//! - `codegen [--check]`: regenerate `generated/` from `specs/` (or check it is current)
+//! - `generate <DOCUMENT> --out <DIR> [--overlay <FILE>]`: a standalone crate for any document
+//! - `corpus [--no-check]`: generate and `cargo check` every document of the corpus
+
+mod codegen;
+mod corpus;
+mod standalone;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["codegen"] => codegen::run(codegen::Mode::Write),
+        ["codegen", "--check"] => codegen::run(codegen::Mode::Check),
+        ["generate", rest @ ..] => standalone::run(rest),
+        ["corpus", rest @ ..] => corpus::run(rest),
+        _ => Err(USAGE.to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+const USAGE: &str = "usage:
+  cargo xtask codegen [--check]
+  cargo xtask generate <DOCUMENT> --out <DIR> [--overlay <FILE>]
+  cargo xtask corpus [--no-check]";
