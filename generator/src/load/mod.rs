@@ -48,6 +48,8 @@ pub struct SourceFile {
 pub struct Sources {
     files: Vec<SourceFile>,
     by_path: HashMap<PathBuf, FileId>,
+    /// Referenced files that could not be read or parsed, with the reason.
+    unloadable: HashMap<PathBuf, String>,
 }
 
 /// A problem found after loading, located by [`Loc`]; turned into a
@@ -61,36 +63,25 @@ pub struct Problem {
 
 impl Sources {
     /// Loads `entry` and, transitively, every file named by an external `$ref`.
+    /// A referenced file that cannot be loaded is reported where it is used.
     pub fn load(entry: &Path) -> Result<Sources, Diagnostics> {
-        let mut sources = Sources { files: Vec::new(), by_path: HashMap::new() };
-        let mut problems = Diagnostics::default();
-        if let Err(diagnostic) = sources.add_file(entry) {
-            problems.0.push(diagnostic);
-            return Err(problems);
-        }
+        let mut sources = Sources { files: Vec::new(), by_path: HashMap::new(), unloadable: HashMap::new() };
+        sources.add_file(entry).map_err(|diagnostic| Diagnostics(vec![diagnostic]))?;
         let mut next = 0;
         while next < sources.files.len() {
-            for (at, path) in sources.external_refs(FileId(next)) {
-                if sources.by_path.contains_key(&normalize(&path)) {
+            for path in sources.external_refs(FileId(next)) {
+                let key = normalize(&path);
+                if sources.by_path.contains_key(&key) || sources.unloadable.contains_key(&key) {
                     continue;
                 }
-                if let Err(mut diagnostic) = sources.add_file(&path) {
-                    let from = &sources.files[at.file.0];
-                    diagnostic.message = format!(
-                        "`$ref` names {}, which cannot be loaded: {}",
-                        path.display(),
-                        diagnostic.message
-                    );
-                    let position = source::locate(&from.text, from.format, &[&at.pointer]);
-                    diagnostic.position = position.get(&at.pointer).copied();
-                    diagnostic.file = from.path.clone();
-                    diagnostic.pointer = at.pointer;
-                    problems.0.push(diagnostic);
+                if let Err(diagnostic) = sources.add_file(&path) {
+                    let position = diagnostic.position.map(|p| format!(" at {}:{}", p.line, p.column)).unwrap_or_default();
+                    sources.unloadable.insert(key, format!("{}{position}", diagnostic.message));
                 }
             }
             next += 1;
         }
-        if problems.has_errors() { Err(problems) } else { Ok(sources) }
+        Ok(sources)
     }
 
     fn add_file(&mut self, path: &Path) -> Result<FileId, Diagnostic> {
@@ -111,8 +102,8 @@ impl Sources {
         Ok(id)
     }
 
-    /// `$ref`s in `file` that point into other files, with the files' paths.
-    fn external_refs(&self, file: FileId) -> Vec<(Loc, PathBuf)> {
+    /// Paths of the other files that `$ref`s in `file` point into.
+    fn external_refs(&self, file: FileId) -> Vec<PathBuf> {
         let mut found = Vec::new();
         let root = Loc { file, pointer: String::new() };
         let mut stack = vec![(root, &self.files[file.0].root)];
@@ -120,9 +111,7 @@ impl Sources {
             match value {
                 Value::Object(map) => {
                     if let Some(Value::String(reference)) = map.get("$ref") {
-                        if let Some(path) = self.external_path(file, reference) {
-                            found.push((loc.child("$ref"), path));
-                        }
+                        found.extend(self.external_path(file, reference));
                     }
                     stack.extend(map.iter().map(|(k, v)| (loc.child(k), v)));
                 }
@@ -133,6 +122,7 @@ impl Sources {
             }
         }
         found.sort();
+        found.dedup();
         found
     }
 
@@ -167,10 +157,16 @@ impl Sources {
         let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         let file = match self.external_path(from.file, file_part) {
             None => from.file,
-            Some(path) => *self
-                .by_path
-                .get(&normalize(&path))
-                .ok_or_else(|| format!("`$ref` target file {} is not loaded", path.display()))?,
+            Some(path) => {
+                let key = normalize(&path);
+                match self.by_path.get(&key) {
+                    Some(file) => *file,
+                    None => {
+                        let reason = self.unloadable.get(&key).map_or("not loaded", String::as_str);
+                        return Err(format!("`$ref` names {}, which cannot be loaded: {reason}", path.display()));
+                    }
+                }
+            }
         };
         let pointer = percent_decode(fragment);
         if !pointer.is_empty() && !pointer.starts_with('/') {

@@ -337,10 +337,14 @@ impl Lowerer<'_> {
             .map(|i| loc.child("allOf").index(i))
             .filter(|part| !self.is_constraint_only(part))
             .collect();
-        if let ([only], false) = (parts.as_slice(), has_object_keywords(map)) {
-            // `allOf: [$ref]` adds a description or narrows a value: the type stays the referenced one.
-            let only = only.clone();
-            return self.schema(&only, &hint.inner());
+        if !has_object_keywords(map) && !parts.iter().any(|part| self.is_object_schema(part)) {
+            // `allOf: [$ref]`, or `[$ref, {type: string}]`: the other parts only describe
+            // or narrow the value, so the type stays the referenced one.
+            let Some(chosen) = parts.iter().find(|p| self.sources.get(&p.child("$ref")).is_some()).or(parts.first()) else {
+                return self.alias_if_component(loc, map, hint, TypeRef::Any);
+            };
+            let chosen = chosen.clone();
+            return self.schema(&chosen, &hint.inner());
         }
         if map.contains_key("oneOf") || map.contains_key("anyOf") {
             self.warning(loc, "`oneOf`/`anyOf` beside `allOf`: generated from the common properties; the alternatives are not represented");
@@ -373,6 +377,13 @@ impl Lowerer<'_> {
         Lowered::new(TypeRef::Named(id))
     }
 
+    fn is_object_schema(&self, loc: &Loc) -> bool {
+        let Some(map) = self.sources.follow(loc).ok().and_then(|t| self.sources.get(&t)).and_then(Value::as_object) else {
+            return false;
+        };
+        has_object_keywords(map) || map.contains_key("allOf") || matches!(map.get("type"), Some(Value::String(t)) if t == "object")
+    }
+
     /// The object schemas an `allOf` merges, nested `allOf`s flattened, each once.
     /// `None` (reported) when a part is not an object.
     fn object_parts(&mut self, loc: &Loc, parts: &[Loc]) -> Option<Vec<Loc>> {
@@ -384,11 +395,7 @@ impl Lowerer<'_> {
                 continue;
             }
             let map = self.sources.get(&target)?.as_object()?;
-            let is_object = map.contains_key("properties")
-                || map.contains_key("allOf")
-                || matches!(map.get("type"), Some(Value::String(t)) if t == "object")
-                || !has_type_keywords(map);
-            if !is_object {
+            if !self.is_object_schema(&target) && has_type_keywords(map) {
                 self.warning(&part, "`allOf` combines an object with a schema that is not an object; generated as any JSON value");
                 return None;
             }
@@ -403,6 +410,13 @@ impl Lowerer<'_> {
 
     fn enumeration(&mut self, loc: &Loc, map: &Map<String, Value>, hint: &Hint, values: &[&Value]) -> Lowered {
         let open = !map.contains_key("const");
+        let mut unique: Vec<&Value> = Vec::with_capacity(values.len());
+        for value in values {
+            if !unique.contains(value) {
+                unique.push(value);
+            }
+        }
+        let values = unique.as_slice();
         if values.iter().all(|v| v.is_string()) {
             let variants = values
                 .iter()
@@ -511,7 +525,9 @@ impl Lowerer<'_> {
                 _ => return None,
             };
             let title = branch_map.get("title").and_then(Value::as_str);
-            consts.push((title, value, schema_docs(branch_map)));
+            if consts.iter().all(|(_, v, _)| *v != value) {
+                consts.push((title, value, schema_docs(branch_map)));
+            }
         }
         if consts.iter().all(|(_, v, _)| v.is_string()) {
             let values = consts
