@@ -55,10 +55,16 @@ pub struct TypeDef {
 pub enum TypeKind {
     Struct(Struct),
     /// A string enum; `open` adds a catch-all variant so unknown values still decode.
-    StringEnum { variants: Vec<EnumVariant>, open: bool },
+    StringEnum {
+        variants: Vec<EnumVariant>,
+        open: bool,
+    },
     /// An integer enum: a newtype with one associated constant per known value, so
     /// unknown values still decode.
-    IntegerEnum { repr: Scalar, values: Vec<IntegerValue> },
+    IntegerEnum {
+        repr: Scalar,
+        values: Vec<IntegerValue>,
+    },
     Union(Union),
     /// `pub type Name = Target;` for component schemas that are not objects or enums.
     Alias(TypeRef),
@@ -197,7 +203,10 @@ impl Method {
     ];
 
     pub fn as_str(self) -> &'static str {
-        Self::ALL.iter().find(|(_, m)| *m == self).map_or("get", |(s, _)| s)
+        Self::ALL
+            .iter()
+            .find(|(_, m)| *m == self)
+            .map_or("get", |(s, _)| s)
     }
 }
 
@@ -263,10 +272,19 @@ pub struct SecurityScheme {
 #[derive(Debug, Clone, PartialEq)]
 pub enum SecuritySchemeKind {
     /// `http` with a scheme such as `bearer` or `basic` (lower-cased).
-    Http { scheme: String },
-    ApiKey { name: String, location: ParameterLocation },
-    OAuth2 { flows: Vec<OAuthFlow> },
-    OpenIdConnect { url: String },
+    Http {
+        scheme: String,
+    },
+    ApiKey {
+        name: String,
+        location: ParameterLocation,
+    },
+    OAuth2 {
+        flows: Vec<OAuthFlow>,
+    },
+    OpenIdConnect {
+        url: String,
+    },
     MutualTls,
 }
 

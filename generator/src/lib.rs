@@ -53,23 +53,36 @@ pub fn generate(entry: &Path, options: &Options) -> Result<Output, Diagnostics> 
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    let source_name = entry.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let source_name = entry
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let files = vec![
         ("mod.rs".to_owned(), emit::module_file(&api, &source_name)),
         ("types.rs".to_owned(), emit::types_file(&api, &source_name)),
     ];
-    Ok(Output { api, files, warnings: diagnostics })
+    Ok(Output {
+        api,
+        files,
+        warnings: diagnostics,
+    })
 }
 
 fn apply_overlay(sources: &mut Sources, overlay_path: &Path) -> Result<(), Diagnostics> {
     let overlay = Sources::load(overlay_path)?;
-    let overlay_root = overlay.get(&overlay.entry()).cloned().unwrap_or(Value::Null);
+    let overlay_root = overlay
+        .get(&overlay.entry())
+        .cloned()
+        .unwrap_or(Value::Null);
     load::apply_overlay(sources.entry_root_mut(), &overlay_root).map_err(|problems| {
         let problems = problems
             .into_iter()
             .map(|(pointer, message)| Problem {
                 severity: Severity::Error,
-                loc: Loc { file: overlay.entry().file, pointer },
+                loc: Loc {
+                    file: overlay.entry().file,
+                    pointer,
+                },
                 message,
             })
             .collect();
@@ -82,19 +95,38 @@ fn check_version(sources: &Sources) -> Vec<Problem> {
     let root = sources.entry();
     let error = |pointer: &str, message: String| Problem {
         severity: Severity::Error,
-        loc: Loc { file: root.file, pointer: pointer.to_owned() },
+        loc: Loc {
+            file: root.file,
+            pointer: pointer.to_owned(),
+        },
         message,
     };
     let Some(Value::Object(document)) = sources.get(&root) else {
         return vec![error("", "an OpenAPI document must be an object".into())];
     };
     if let Some(version) = document.get("swagger") {
-        return vec![error("/swagger", format!("Swagger {version} is not supported: convert the document to OpenAPI 3 first"))];
+        return vec![error(
+            "/swagger",
+            format!("Swagger {version} is not supported: convert the document to OpenAPI 3 first"),
+        )];
     }
     match document.get("openapi") {
-        Some(Value::String(v)) if v.starts_with("3.0.") || v.starts_with("3.1.") || v == "3.0" || v == "3.1" => Vec::new(),
-        Some(Value::String(v)) => vec![error("/openapi", format!("OpenAPI version {v} is not supported (3.0.x and 3.1.x are)"))],
-        Some(other) => vec![error("/openapi", format!("`openapi` must be a version string such as \"3.1.0\", found {other}"))],
-        None => vec![error("", "not an OpenAPI document: no `openapi` version".into())],
+        Some(Value::String(v))
+            if v.starts_with("3.0.") || v.starts_with("3.1.") || v == "3.0" || v == "3.1" =>
+        {
+            Vec::new()
+        }
+        Some(Value::String(v)) => vec![error(
+            "/openapi",
+            format!("OpenAPI version {v} is not supported (3.0.x and 3.1.x are)"),
+        )],
+        Some(other) => vec![error(
+            "/openapi",
+            format!("`openapi` must be a version string such as \"3.1.0\", found {other}"),
+        )],
+        None => vec![error(
+            "",
+            "not an OpenAPI document: no `openapi` version".into(),
+        )],
     }
 }

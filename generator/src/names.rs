@@ -75,7 +75,10 @@ fn symbol_word(c: char) -> &'static str {
 
 /// Makes `name` a valid identifier: non-empty, not starting with a digit, not a keyword.
 fn finish(name: String, digit_prefix: &str, fallback: &str) -> String {
-    let name: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+    let name: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
     let name = if name.is_empty() || name.chars().all(|c| c == '_') {
         fallback.to_owned()
     } else if name.starts_with(|c: char| c.is_ascii_digit()) {
@@ -83,7 +86,11 @@ fn finish(name: String, digit_prefix: &str, fallback: &str) -> String {
     } else {
         name
     };
-    if KEYWORDS.contains(&name.as_str()) { format!("{name}_") } else { name }
+    if KEYWORDS.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
 }
 
 /// Names already taken in one scope (a module, a struct, an enum).
@@ -95,7 +102,9 @@ pub struct Namespace {
 impl Namespace {
     /// Reserves names the scope already has (e.g. helper items of a module).
     pub fn with_reserved(names: &[&str]) -> Namespace {
-        Namespace { taken: names.iter().map(|n| (*n).to_owned()).collect() }
+        Namespace {
+            taken: names.iter().map(|n| (*n).to_owned()).collect(),
+        }
     }
 
     /// `name`, or `name` with the first free numeric suffix.

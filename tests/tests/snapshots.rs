@@ -13,9 +13,16 @@ fn render(document: &str) -> String {
 fn render_with(document: &str, options: Options) -> String {
     match generate(Path::new(document), &options) {
         Ok(output) => {
-            let files = output.files.iter().map(|(name, text)| format!("=== {name}\n{text}"));
+            let files = output
+                .files
+                .iter()
+                .map(|(name, text)| format!("=== {name}\n{text}"));
             let warnings = output.warnings.to_string();
-            let warnings = if warnings.is_empty() { String::new() } else { format!("=== warnings\n{warnings}") };
+            let warnings = if warnings.is_empty() {
+                String::new()
+            } else {
+                format!("=== warnings\n{warnings}")
+            };
             files.collect::<Vec<_>>().join("\n") + &warnings
         }
         Err(diagnostics) => format!("=== errors\n{diagnostics}"),
@@ -44,9 +51,15 @@ snapshot!(odd_enum_values, "fixtures/odd-enums.yaml");
 snapshot!(missing_operation_id, "fixtures/no-operation-id.yaml");
 snapshot!(broken_yaml, "fixtures/broken/bad-yaml.yaml");
 snapshot!(broken_json, "fixtures/broken/bad-json.json");
-snapshot!(dangling_refs_and_wrong_types, "fixtures/broken/dangling-refs.yaml");
+snapshot!(
+    dangling_refs_and_wrong_types,
+    "fixtures/broken/dangling-refs.yaml"
+);
 snapshot!(swagger_2_is_refused, "fixtures/broken/swagger.yaml");
-snapshot!(unknown_version_is_refused, "fixtures/broken/unknown-version.yaml");
+snapshot!(
+    unknown_version_is_refused,
+    "fixtures/broken/unknown-version.yaml"
+);
 
 /// 3.0 `nullable: true`, 3.1 `type: [X, "null"]` and `anyOf [X, {type: "null"}]`
 /// give the same Rust.
@@ -54,15 +67,27 @@ snapshot!(unknown_version_is_refused, "fixtures/broken/unknown-version.yaml");
 fn nullability_forms_give_the_same_rust() {
     let types = |document: &str| {
         let output = generate(Path::new(document), &Options::default()).expect("fixture generates");
-        let (_, types) = output.files.into_iter().find(|(name, _)| name == "types.rs").expect("types.rs");
+        let (_, types) = output
+            .files
+            .into_iter()
+            .find(|(name, _)| name == "types.rs")
+            .expect("types.rs");
         types.lines().skip(2).collect::<Vec<_>>().join("\n")
     };
-    assert_eq!(types("fixtures/nullable-3.0.yaml"), types("fixtures/nullable-3.1.yaml"));
+    assert_eq!(
+        types("fixtures/nullable-3.0.yaml"),
+        types("fixtures/nullable-3.1.yaml")
+    );
 }
 
 #[test]
 fn output_is_deterministic() {
-    for document in ["../specs/podero.yaml", "../specs/cobee.yaml", "../specs/zype.json", "fixtures/composition.yaml"] {
+    for document in [
+        "../specs/podero.yaml",
+        "../specs/cobee.yaml",
+        "../specs/zype.json",
+        "fixtures/composition.yaml",
+    ] {
         assert_eq!(render(document), render(document), "{document}");
     }
 }
@@ -70,5 +95,8 @@ fn output_is_deterministic() {
 #[test]
 fn a_missing_file_is_an_error_not_a_panic() {
     let text = render("fixtures/does-not-exist.yaml");
-    assert!(text.starts_with("=== errors\nerror: fixtures/does-not-exist.yaml"), "{text}");
+    assert!(
+        text.starts_with("=== errors\nerror: fixtures/does-not-exist.yaml"),
+        "{text}"
+    );
 }

@@ -20,22 +20,34 @@ pub struct Spec {
 }
 
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
 /// The documents in `specs/`, sorted by name (overlays are not documents).
 pub fn specs(root: &Path) -> Result<Vec<Spec>, String> {
     let dir = root.join("specs");
-    let entries = std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let entries =
+        std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     let mut specs: Vec<Spec> = entries
         .filter_map(Result::ok)
         .map(|entry| entry.path())
-        .filter(|path| matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
+        .filter(|path| {
+            matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json")
+            )
+        })
         .filter(|path| !path.to_string_lossy().contains(".overlay."))
         .filter_map(|document| {
             let name = document.file_stem()?.to_str()?.to_owned();
             let overlay = dir.join(format!("{name}.overlay.yaml"));
-            Some(Spec { name, overlay: overlay.exists().then_some(overlay), document })
+            Some(Spec {
+                name,
+                overlay: overlay.exists().then_some(overlay),
+                document,
+            })
         })
         .collect();
     specs.sort_by(|a, b| a.name.cmp(&b.name));
@@ -48,7 +60,9 @@ pub fn expected_files(root: &Path, report: bool) -> Result<Vec<(PathBuf, String)
     let mut failures = Vec::new();
     for spec in specs(root)? {
         let started = Instant::now();
-        let options = Options { overlay: spec.overlay.clone() };
+        let options = Options {
+            overlay: spec.overlay.clone(),
+        };
         match generate(&spec.document, &options) {
             Ok(output) => {
                 if report {
@@ -64,12 +78,21 @@ pub fn expected_files(root: &Path, report: bool) -> Result<Vec<(PathBuf, String)
                     print!("{}", output.warnings);
                 }
                 let dir = Path::new("generated/src").join(&spec.name);
-                files.extend(output.files.into_iter().map(|(name, text)| (dir.join(name), text)));
+                files.extend(
+                    output
+                        .files
+                        .into_iter()
+                        .map(|(name, text)| (dir.join(name), text)),
+                );
             }
             Err(diagnostics) => failures.push(format!("{}:\n{diagnostics}", spec.name)),
         }
     }
-    if failures.is_empty() { Ok(files) } else { Err(failures.join("\n")) }
+    if failures.is_empty() {
+        Ok(files)
+    } else {
+        Err(failures.join("\n"))
+    }
 }
 
 pub fn run(mode: Mode) -> Result<(), String> {
@@ -84,7 +107,11 @@ pub fn run(mode: Mode) -> Result<(), String> {
             } else {
                 Err(format!(
                     "generated code is out of date:\n{}\nrun `cargo xtask codegen` and commit the result",
-                    stale.iter().map(|p| format!("  {}", p.display())).collect::<Vec<_>>().join("\n")
+                    stale
+                        .iter()
+                        .map(|p| format!("  {}", p.display()))
+                        .collect::<Vec<_>>()
+                        .join("\n")
                 ))
             }
         }
@@ -108,7 +135,24 @@ fn write_all(root: &Path, files: &[(PathBuf, String)]) -> Result<(), String> {
 pub fn stale_files(root: &Path, files: &[(PathBuf, String)]) -> Vec<PathBuf> {
     files
         .iter()
-        .filter(|(path, text)| std::fs::read_to_string(root.join(path)).ok().as_deref() != Some(text))
+        .filter(|(path, text)| {
+            std::fs::read_to_string(root.join(path)).ok().as_deref() != Some(text)
+        })
         .map(|(path, _)| path.clone())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    /// `cargo test` fails when `generated/` is stale, naming the command that fixes it.
+    #[test]
+    fn generated_code_is_fresh() {
+        let root = super::workspace_root();
+        let files = super::expected_files(&root, false).expect("specs generate");
+        let stale = super::stale_files(&root, &files);
+        assert!(
+            stale.is_empty(),
+            "stale generated files {stale:?}: run `cargo xtask codegen`"
+        );
+    }
 }

@@ -22,10 +22,19 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     let check = !args.contains(&"--no-check");
     let root = workspace_root();
     let corpus = root.join("../shared/corpus");
-    let manifest = std::fs::read_to_string(corpus.join("MANIFEST.tsv"))
-        .map_err(|e| format!("cannot read the corpus manifest in {}: {e}", corpus.display()))?;
+    let manifest = std::fs::read_to_string(corpus.join("MANIFEST.tsv")).map_err(|e| {
+        format!(
+            "cannot read the corpus manifest in {}: {e}",
+            corpus.display()
+        )
+    })?;
     let out = root.join("target/corpus");
-    let documents: Vec<&str> = manifest.lines().skip(1).filter_map(|l| l.split('\t').next()).filter(|d| !d.is_empty()).collect();
+    let documents: Vec<&str> = manifest
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split('\t').next())
+        .filter(|d| !d.is_empty())
+        .collect();
     let crates: Vec<String> = documents.iter().map(|d| crate_dir_name(d)).collect();
     std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
     write_workspace(&out, &crates)?;
@@ -33,7 +42,15 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     for (document, crate_name) in documents.iter().zip(&crates) {
         let started = Instant::now();
         let result = write_crate(&corpus.join(document), None, &out.join(crate_name));
-        let mut row = Row { document: document.to_string(), types: 0, warnings: 0, generated: result.is_ok(), checked: None, check_warnings: 0, seconds: 0.0 };
+        let mut row = Row {
+            document: document.to_string(),
+            types: 0,
+            warnings: 0,
+            generated: result.is_ok(),
+            checked: None,
+            check_warnings: 0,
+            seconds: 0.0,
+        };
         match result {
             Ok(output) => {
                 row.types = output.api.types.len();
@@ -53,34 +70,68 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         rows.push(row);
     }
     print_table(&rows);
-    let failed = rows.iter().filter(|r| !r.generated || r.checked == Some(false) || r.check_warnings > 0).count();
-    if failed == 0 { Ok(()) } else { Err(format!("{failed} of {} corpus documents failed", rows.len())) }
+    let failed = rows
+        .iter()
+        .filter(|r| !r.generated || r.checked == Some(false) || r.check_warnings > 0)
+        .count();
+    if failed == 0 {
+        Ok(())
+    } else {
+        Err(format!(
+            "{failed} of {} corpus documents failed",
+            rows.len()
+        ))
+    }
 }
 
 /// `lago-3.1.0-multifile/openapi.yaml` → `lago-3-1-0-multifile`.
 fn crate_dir_name(document: &str) -> String {
     let stem = document.split('/').next().unwrap_or(document);
-    let stem = stem.strip_suffix(".json").or_else(|| stem.strip_suffix(".yaml")).unwrap_or(stem);
-    stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect()
+    let stem = stem
+        .strip_suffix(".json")
+        .or_else(|| stem.strip_suffix(".yaml"))
+        .unwrap_or(stem);
+    stem.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
 }
 
 /// One workspace for all corpus crates: one lock file, one build of serde.
 fn write_workspace(out: &Path, crates: &[String]) -> Result<(), String> {
     let members: Vec<String> = crates.iter().map(|c| format!("\"{c}\"")).collect();
-    let manifest = format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", "));
+    let manifest = format!(
+        "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+        members.join(", ")
+    );
     std::fs::write(out.join("Cargo.toml"), manifest).map_err(|e| e.to_string())
 }
 
 /// Runs clippy on one corpus crate: (compiled, number of warnings).
 fn clippy(workspace: &Path, crate_name: &str) -> Result<(bool, usize), String> {
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["clippy", "--quiet", "--message-format", "short", "-p", crate_name])
+        .args([
+            "clippy",
+            "--quiet",
+            "--message-format",
+            "short",
+            "-p",
+            crate_name,
+        ])
         .current_dir(workspace)
         .env("CARGO_TARGET_DIR", target_dir(workspace))
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let diagnostics: Vec<&str> = stderr.lines().filter(|l| l.contains("warning:") || l.contains("error")).collect();
+    let diagnostics: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("warning:") || l.contains("error"))
+        .collect();
     for line in diagnostics.iter().take(20) {
         println!("  {line}");
     }
@@ -93,7 +144,10 @@ fn target_dir(workspace: &Path) -> PathBuf {
 }
 
 fn print_table(rows: &[Row]) {
-    println!("\n{:<48} {:>6} {:>8} {:>8} {:>8} {:>9}", "document", "types", "warnings", "generate", "check", "seconds");
+    println!(
+        "\n{:<48} {:>6} {:>8} {:>8} {:>8} {:>9}",
+        "document", "types", "warnings", "generate", "check", "seconds"
+    );
     for row in rows {
         let check = match (row.checked, row.check_warnings) {
             (None, _) => "-".to_owned(),

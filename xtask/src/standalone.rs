@@ -19,14 +19,17 @@ pub fn run(args: &[&str]) -> Result<(), String> {
 }
 
 fn parse_args(args: &[&str]) -> Result<(PathBuf, PathBuf, Option<PathBuf>), String> {
-    let usage = || "usage: cargo xtask generate <DOCUMENT> --out <DIR> [--overlay <FILE>]".to_owned();
+    let usage =
+        || "usage: cargo xtask generate <DOCUMENT> --out <DIR> [--overlay <FILE>]".to_owned();
     let (mut document, mut out, mut overlay) = (None, None, None);
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match *arg {
             "--out" => out = Some(PathBuf::from(args.next().ok_or_else(usage)?)),
             "--overlay" => overlay = Some(PathBuf::from(args.next().ok_or_else(usage)?)),
-            other if document.is_none() && !other.starts_with("--") => document = Some(PathBuf::from(other)),
+            other if document.is_none() && !other.starts_with("--") => {
+                document = Some(PathBuf::from(other))
+            }
             _ => return Err(usage()),
         }
     }
@@ -35,7 +38,11 @@ fn parse_args(args: &[&str]) -> Result<(PathBuf, PathBuf, Option<PathBuf>), Stri
 
 /// Generates `document` into a crate at `out`: `Cargo.toml`, `src/lib.rs` and the
 /// module's other files. The crate is named after the directory.
-pub fn write_crate(document: &Path, overlay: Option<PathBuf>, out: &Path) -> Result<Output, String> {
+pub fn write_crate(
+    document: &Path,
+    overlay: Option<PathBuf>,
+    out: &Path,
+) -> Result<Output, String> {
     let output = generate(document, &Options { overlay }).map_err(|d| d.to_string())?;
     let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("api");
     let package = generator::names::snake(name).replace('_', "-");
@@ -47,7 +54,11 @@ pub fn write_crate(document: &Path, overlay: Option<PathBuf>, out: &Path) -> Res
     std::fs::create_dir_all(&src).map_err(|e| format!("{}: {e}", src.display()))?;
     write(&out.join("Cargo.toml"), &manifest)?;
     for (file, text) in &output.files {
-        let file = if file == "mod.rs" { "lib.rs" } else { file.as_str() };
+        let file = if file == "mod.rs" {
+            "lib.rs"
+        } else {
+            file.as_str()
+        };
         write(&src.join(file), text)?;
     }
     Ok(output)

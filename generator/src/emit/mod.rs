@@ -18,7 +18,10 @@ const ALLOWED_LINTS: &str = "clippy::doc_lazy_continuation, clippy::doc_overinde
 
 /// The `types` module of one API: every schema's Rust type.
 pub fn types_file(api: &Api, source_name: &str) -> String {
-    let docs = inner_docs(&Docs(vec![format!("Types of {}, from `{source_name}`.", api.title)]));
+    let docs = inner_docs(&Docs(vec![format!(
+        "Types of {}, from `{source_name}`.",
+        api.title
+    )]));
     let allowed: TokenStream = ALLOWED_LINTS.parse().unwrap_or_default();
     let items = types::items(api);
     format_file(quote! {
@@ -50,7 +53,11 @@ fn inner_docs(docs: &Docs) -> TokenStream {
 }
 
 fn doc_line(line: &str) -> String {
-    if line.is_empty() { String::new() } else { format!(" {line}") }
+    if line.is_empty() {
+        String::new()
+    } else {
+        format!(" {line}")
+    }
 }
 
 /// The module root of one API: its documentation and submodules.
@@ -59,7 +66,10 @@ pub fn module_file(api: &Api, source_name: &str) -> String {
     if !lines.is_empty() {
         lines.push(String::new());
     }
-    lines.push(format!("Generated from `{source_name}` (API version {}).", api.version));
+    lines.push(format!(
+        "Generated from `{source_name}` (API version {}).",
+        api.version
+    ));
     let docs = inner_docs(&Docs(lines));
     format_file(quote! {
         #docs

@@ -2,7 +2,7 @@
 //! that make them say exactly what the document says on the wire.
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::{quote, ToTokens};
+use quote::{ToTokens, quote};
 
 use super::outer_docs;
 use crate::ir::*;
@@ -27,7 +27,10 @@ pub fn items(api: &Api) -> TokenStream {
 
 fn uses_required_nullable(api: &Api) -> bool {
     api.types.iter().any(|def| match &def.kind {
-        TypeKind::Struct(s) => s.fields.iter().any(|f| f.presence == Presence::RequiredNullable),
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .any(|f| f.presence == Presence::RequiredNullable),
         _ => false,
     })
 }
@@ -150,7 +153,10 @@ fn redacted_debug(name: &Ident, s: &Struct) -> TokenStream {
             (true, _) => quote!(.field(#wire, &self.#member.as_ref().map(|_| "[REDACTED]"))),
         }
     });
-    let additional = s.additional.as_ref().map(|_| quote!(.field("additional_properties", &self.additional_properties)));
+    let additional = s
+        .additional
+        .as_ref()
+        .map(|_| quote!(.field("additional_properties", &self.additional_properties)));
     quote! {
         impl ::std::fmt::Debug for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -212,7 +218,11 @@ fn string_enum(name: &Ident, variants: &[EnumVariant], open: bool) -> TokenStrea
 
 fn integer_enum(name: &Ident, repr: Scalar, values: &[IntegerValue]) -> TokenStream {
     let fits_i32 = values.iter().all(|v| i32::try_from(v.value).is_ok());
-    let repr = if repr == Scalar::I32 && fits_i32 { quote!(i32) } else { quote!(i64) };
+    let repr = if repr == Scalar::I32 && fits_i32 {
+        quote!(i32)
+    } else {
+        quote!(i64)
+    };
     let constants = values.iter().map(|value| {
         let docs = outer_docs(&value.docs);
         let constant = ident(&value.name);
@@ -243,7 +253,10 @@ fn union_def(api: &Api, name: &Ident, union: &Union) -> TokenStream {
     });
     let (deserialize, tagged_impl) = match &union.discriminator {
         None => (quote!(::serde::Deserialize,), None),
-        Some(property) => (quote!(), Some(tagged_deserialize(name, property, &union.variants))),
+        Some(property) => (
+            quote!(),
+            Some(tagged_deserialize(name, property, &union.variants)),
+        ),
     };
     quote! {
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, #deserialize)]

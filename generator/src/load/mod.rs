@@ -28,11 +28,17 @@ pub struct Loc {
 impl Loc {
     pub fn child(&self, key: &str) -> Loc {
         let escaped = key.replace('~', "~0").replace('/', "~1");
-        Loc { file: self.file, pointer: format!("{}/{escaped}", self.pointer) }
+        Loc {
+            file: self.file,
+            pointer: format!("{}/{escaped}", self.pointer),
+        }
     }
 
     pub fn index(&self, index: usize) -> Loc {
-        Loc { file: self.file, pointer: format!("{}/{index}", self.pointer) }
+        Loc {
+            file: self.file,
+            pointer: format!("{}/{index}", self.pointer),
+        }
     }
 }
 
@@ -65,8 +71,14 @@ impl Sources {
     /// Loads `entry` and, transitively, every file named by an external `$ref`.
     /// A referenced file that cannot be loaded is reported where it is used.
     pub fn load(entry: &Path) -> Result<Sources, Diagnostics> {
-        let mut sources = Sources { files: Vec::new(), by_path: HashMap::new(), unloadable: HashMap::new() };
-        sources.add_file(entry).map_err(|diagnostic| Diagnostics(vec![diagnostic]))?;
+        let mut sources = Sources {
+            files: Vec::new(),
+            by_path: HashMap::new(),
+            unloadable: HashMap::new(),
+        };
+        sources
+            .add_file(entry)
+            .map_err(|diagnostic| Diagnostics(vec![diagnostic]))?;
         let mut next = 0;
         while next < sources.files.len() {
             for path in sources.external_refs(FileId(next)) {
@@ -75,8 +87,13 @@ impl Sources {
                     continue;
                 }
                 if let Err(diagnostic) = sources.add_file(&path) {
-                    let position = diagnostic.position.map(|p| format!(" at {}:{}", p.line, p.column)).unwrap_or_default();
-                    sources.unloadable.insert(key, format!("{}{position}", diagnostic.message));
+                    let position = diagnostic
+                        .position
+                        .map(|p| format!(" at {}:{}", p.line, p.column))
+                        .unwrap_or_default();
+                    sources
+                        .unloadable
+                        .insert(key, format!("{}{position}", diagnostic.message));
                 }
             }
             next += 1;
@@ -98,14 +115,22 @@ impl Sources {
             .map_err(|e| whole_file(format!("not valid {format:?}: {}", e.message), e.position))?;
         let id = FileId(self.files.len());
         self.by_path.insert(normalize(path), id);
-        self.files.push(SourceFile { path: path.to_path_buf(), text, format, root });
+        self.files.push(SourceFile {
+            path: path.to_path_buf(),
+            text,
+            format,
+            root,
+        });
         Ok(id)
     }
 
     /// Paths of the other files that `$ref`s in `file` point into.
     fn external_refs(&self, file: FileId) -> Vec<PathBuf> {
         let mut found = Vec::new();
-        let root = Loc { file, pointer: String::new() };
+        let root = Loc {
+            file,
+            pointer: String::new(),
+        };
         let mut stack = vec![(root, &self.files[file.0].root)];
         while let Some((loc, value)) = stack.pop() {
             match value {
@@ -145,7 +170,10 @@ impl Sources {
     }
 
     pub fn entry(&self) -> Loc {
-        Loc { file: FileId(0), pointer: String::new() }
+        Loc {
+            file: FileId(0),
+            pointer: String::new(),
+        }
     }
 
     pub fn get(&self, loc: &Loc) -> Option<&Value> {
@@ -162,8 +190,14 @@ impl Sources {
                 match self.by_path.get(&key) {
                     Some(file) => *file,
                     None => {
-                        let reason = self.unloadable.get(&key).map_or("not loaded", String::as_str);
-                        return Err(format!("`$ref` names {}, which cannot be loaded: {reason}", path.display()));
+                        let reason = self
+                            .unloadable
+                            .get(&key)
+                            .map_or("not loaded", String::as_str);
+                        return Err(format!(
+                            "`$ref` names {}, which cannot be loaded: {reason}",
+                            path.display()
+                        ));
                     }
                 }
             }
@@ -185,7 +219,11 @@ impl Sources {
     pub fn follow(&self, loc: &Loc) -> Result<Loc, String> {
         let mut current = loc.clone();
         for _ in 0..64 {
-            match self.get(&current).and_then(|v| v.get("$ref")).and_then(Value::as_str) {
+            match self
+                .get(&current)
+                .and_then(|v| v.get("$ref"))
+                .and_then(Value::as_str)
+            {
                 Some(reference) => current = self.resolve(&current, reference)?,
                 None => return Ok(current),
             }
@@ -197,7 +235,10 @@ impl Sources {
     pub fn diagnostics(&self, problems: Vec<Problem>) -> Diagnostics {
         let mut wanted: HashMap<FileId, Vec<&str>> = HashMap::new();
         for problem in &problems {
-            wanted.entry(problem.loc.file).or_default().push(&problem.loc.pointer);
+            wanted
+                .entry(problem.loc.file)
+                .or_default()
+                .push(&problem.loc.pointer);
         }
         let positions: HashMap<FileId, HashMap<String, Position>> = wanted
             .into_iter()
@@ -211,7 +252,9 @@ impl Sources {
             .map(|problem| Diagnostic {
                 severity: problem.severity,
                 file: self.files[problem.loc.file.0].path.clone(),
-                position: positions[&problem.loc.file].get(&problem.loc.pointer).copied(),
+                position: positions[&problem.loc.file]
+                    .get(&problem.loc.pointer)
+                    .copied(),
                 pointer: problem.loc.pointer,
                 message: problem.message,
             })
@@ -242,7 +285,9 @@ fn percent_decode(text: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
         match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
             (b'%', Some(byte)) => {
                 out.push(byte);
@@ -270,7 +315,10 @@ mod tests {
 
     #[test]
     fn locations_escape_keys() {
-        let loc = Loc { file: FileId(0), pointer: "/paths".into() };
+        let loc = Loc {
+            file: FileId(0),
+            pointer: "/paths".into(),
+        };
         assert_eq!(loc.child("/oauth/token").pointer, "/paths/~1oauth~1token");
         assert_eq!(loc.child("a~b").index(2).pointer, "/paths/a~0b/2");
     }

@@ -10,29 +10,51 @@ use serde_json_path::JsonPath;
 pub fn apply_overlay(document: &mut Value, overlay: &Value) -> Result<(), Vec<(String, String)>> {
     let mut problems = Vec::new();
     let Some(version) = overlay.get("overlay").and_then(Value::as_str) else {
-        return Err(vec![(String::new(), "not an overlay: no `overlay` version".into())]);
+        return Err(vec![(
+            String::new(),
+            "not an overlay: no `overlay` version".into(),
+        )]);
     };
     if !version.starts_with("1.") {
-        problems.push(("/overlay".into(), format!("overlay version {version} is not supported")));
+        problems.push((
+            "/overlay".into(),
+            format!("overlay version {version} is not supported"),
+        ));
     }
-    let actions = overlay.get("actions").and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
+    let actions = overlay
+        .get("actions")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
     for (index, action) in actions.iter().enumerate() {
         if let Err(message) = apply_action(document, action) {
             problems.push((format!("/actions/{index}"), message));
         }
     }
-    if problems.is_empty() { Ok(()) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
 }
 
 fn apply_action(document: &mut Value, action: &Value) -> Result<(), String> {
-    let target = action.get("target").and_then(Value::as_str).ok_or("action has no `target`")?;
+    let target = action
+        .get("target")
+        .and_then(Value::as_str)
+        .ok_or("action has no `target`")?;
     let path = JsonPath::parse(target).map_err(|e| format!("target {target:?}: {e}"))?;
-    let pointers: Vec<String> =
-        path.query_located(document).locations().map(|l| l.to_json_pointer()).collect();
+    let pointers: Vec<String> = path
+        .query_located(document)
+        .locations()
+        .map(|l| l.to_json_pointer())
+        .collect();
     if pointers.is_empty() {
         return Err(format!("target {target:?} matches nothing in the document"));
     }
-    let remove = action.get("remove").and_then(Value::as_bool).unwrap_or(false);
+    let remove = action
+        .get("remove")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     // Removing from the back keeps earlier array indices valid.
     for pointer in pointers.iter().rev() {
         if remove {
@@ -66,7 +88,9 @@ fn merge(target: &mut Value, update: &Value) {
 }
 
 fn remove_at(document: &mut Value, pointer: &str) {
-    let Some((parent, last)) = pointer.rsplit_once('/') else { return };
+    let Some((parent, last)) = pointer.rsplit_once('/') else {
+        return;
+    };
     let key = last.replace("~1", "/").replace("~0", "~");
     match document.pointer_mut(parent) {
         Some(Value::Object(map)) => {
@@ -96,7 +120,10 @@ mod tests {
             {"target": "$.servers", "update": [{"url": "https://x"}]},
         ]});
         apply_overlay(&mut doc, &overlay).unwrap();
-        assert_eq!(doc, json!({"info": {"title": "A", "description": "d"}, "servers": [{"url": "https://x"}]}));
+        assert_eq!(
+            doc,
+            json!({"info": {"title": "A", "description": "d"}, "servers": [{"url": "https://x"}]})
+        );
     }
 
     #[test]

@@ -26,11 +26,17 @@ pub struct Hint {
 
 impl Hint {
     pub fn component(key: &str) -> Hint {
-        Hint { name: key.to_owned(), component: true }
+        Hint {
+            name: key.to_owned(),
+            component: true,
+        }
     }
 
     pub fn context(name: &str) -> Hint {
-        Hint { name: name.to_owned(), component: false }
+        Hint {
+            name: name.to_owned(),
+            component: false,
+        }
     }
 
     /// The hint for a schema nested in this one.
@@ -64,43 +70,78 @@ pub fn lower(sources: &Sources) -> (Api, Vec<Problem>) {
     };
     let root = sources.entry();
     let info = sources.get(&root.child("info")).and_then(Value::as_object);
-    let text = |key: &str| info.and_then(|i| i.get(key)).and_then(Value::as_str).unwrap_or_default().to_owned();
+    let text = |key: &str| {
+        info.and_then(|i| i.get(key))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
     let (title, version) = (text("title"), text("version"));
     let api_docs = docs(&[&title, &text("description")]);
     lowerer.component_schemas(&root);
     let operations = lowerer.operations(&root);
     let servers = lowerer.servers(&root);
     let security_schemes = lowerer.security_schemes(&root);
-    let default_security = lowerer.security_requirements(&root.child("security")).unwrap_or_default();
+    let default_security = lowerer
+        .security_requirements(&root.child("security"))
+        .unwrap_or_default();
     let mut types = lowerer.types;
     cycles::box_recursive_fields(&mut types);
-    let api = Api { title, version, docs: api_docs, servers, types, operations, security_schemes, default_security };
+    let api = Api {
+        title,
+        version,
+        docs: api_docs,
+        servers,
+        types,
+        operations,
+        security_schemes,
+        default_security,
+    };
     (api, lowerer.problems)
 }
 
 impl Lowerer<'_> {
     fn component_schemas(&mut self, root: &Loc) {
-        let Some(schemas) = self.map_at(&root.child("components").child("schemas")) else { return };
+        let Some(schemas) = self.map_at(&root.child("components").child("schemas")) else {
+            return;
+        };
         for key in schemas {
-            let loc = self.follow_or_report(&root.child("components").child("schemas")).child(&key);
+            let loc = self
+                .follow_or_report(&root.child("components").child("schemas"))
+                .child(&key);
             let lowered = self.schema(&loc, &Hint::component(&key));
-            let own = self.sources.follow(&loc).ok().and_then(|target| self.memo.get(&target).copied());
+            let own = self
+                .sources
+                .follow(&loc)
+                .ok()
+                .and_then(|target| self.memo.get(&target).copied());
             if !matches!(lowered.ty, TypeRef::Named(id) if Some(id) == own) {
                 // A component that only renames another type (or a nullable one) still gets its name.
                 let name = self.type_names.unique(crate::names::pascal(&key));
                 let origin = self.origin(&loc);
-                self.types.push(TypeDef { name, docs: Docs::default(), kind: TypeKind::Alias(lowered.into_type()), nullable: false, origin });
+                self.types.push(TypeDef {
+                    name,
+                    docs: Docs::default(),
+                    kind: TypeKind::Alias(lowered.into_type()),
+                    nullable: false,
+                    origin,
+                });
             }
         }
     }
 
     fn servers(&mut self, root: &Loc) -> Vec<Server> {
-        let Some(Value::Array(servers)) = self.sources.get(&root.child("servers")) else { return Vec::new() };
+        let Some(Value::Array(servers)) = self.sources.get(&root.child("servers")) else {
+            return Vec::new();
+        };
         servers
             .iter()
             .filter_map(|server| {
                 let url = server.get("url")?.as_str()?.to_owned();
-                let description = server.get("description").and_then(Value::as_str).map(str::to_owned);
+                let description = server
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
                 Some(Server { url, description })
             })
             .collect()
@@ -133,7 +174,10 @@ impl Lowerer<'_> {
 
     fn origin(&self, loc: &Loc) -> String {
         let file = &self.sources.file(loc.file).path;
-        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         format!("{name}#{}", loc.pointer)
     }
 
@@ -146,7 +190,11 @@ impl Lowerer<'_> {
     }
 
     fn problem(&mut self, severity: Severity, loc: &Loc, message: String) {
-        let problem = Problem { severity, loc: loc.clone(), message };
+        let problem = Problem {
+            severity,
+            loc: loc.clone(),
+            message,
+        };
         if !self.problems.contains(&problem) {
             self.problems.push(problem);
         }
@@ -160,7 +208,10 @@ pub fn docs(texts: &[&str]) -> Docs {
         if !lines.is_empty() {
             lines.push(String::new());
         }
-        lines.extend(text.lines().map(|line| line.trim_end().replace('\t', "    ")));
+        lines.extend(
+            text.lines()
+                .map(|line| line.trim_end().replace('\t', "    ")),
+        );
     }
     Docs(lines)
 }

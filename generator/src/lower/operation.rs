@@ -13,7 +13,9 @@ impl Lowerer<'_> {
         let mut operations = Vec::new();
         for (section, webhook) in [("paths", false), ("webhooks", true)] {
             let section_loc = root.child(section);
-            let Some(keys) = self.map_at(&section_loc) else { continue };
+            let Some(keys) = self.map_at(&section_loc) else {
+                continue;
+            };
             let section_loc = self.follow_or_report(&section_loc);
             for path in keys {
                 let item = self.follow_or_report(&section_loc.child(&path));
@@ -24,7 +26,14 @@ impl Lowerer<'_> {
                 for (method_name, method) in Method::ALL {
                     if methods.contains_key(method_name) {
                         let at = item.child(method_name);
-                        let operation = self.operation(&item, &at, method, &path, webhook, &mut operation_names);
+                        let operation = self.operation(
+                            &item,
+                            &at,
+                            method,
+                            &path,
+                            webhook,
+                            &mut operation_names,
+                        );
                         operations.push(operation);
                     }
                 }
@@ -33,7 +42,15 @@ impl Lowerer<'_> {
         operations
     }
 
-    fn operation(&mut self, item: &Loc, at: &Loc, method: Method, path: &str, webhook: bool, taken: &mut Namespace) -> Operation {
+    fn operation(
+        &mut self,
+        item: &Loc,
+        at: &Loc,
+        method: Method,
+        path: &str,
+        webhook: bool,
+        taken: &mut Namespace,
+    ) -> Operation {
         let get = |key: &str| self.sources.get(&at.child(key));
         let text = |key: &str| get(key).and_then(Value::as_str).unwrap_or_default();
         let base_name = match get("operationId").and_then(Value::as_str) {
@@ -52,17 +69,35 @@ impl Lowerer<'_> {
         let request_body = self.request_body(at, &type_base);
         let responses = self.responses(at, &type_base);
         let security = self.security_requirements(&at.child("security"));
-        Operation { name, method, path: path.to_owned(), webhook, docs, parameters, parameters_type, request_body, responses, security }
+        Operation {
+            name,
+            method,
+            path: path.to_owned(),
+            webhook,
+            docs,
+            parameters,
+            parameters_type,
+            request_body,
+            responses,
+            security,
+        }
     }
 
     /// Path-item parameters, overridden by the operation's own (same name and place).
     fn parameters(&mut self, item: &Loc, at: &Loc, type_base: &str) -> Vec<Parameter> {
         let mut parameters: Vec<Parameter> = Vec::new();
         for list in [item.child("parameters"), at.child("parameters")] {
-            let Some(Value::Array(entries)) = self.sources.get(&list) else { continue };
+            let Some(Value::Array(entries)) = self.sources.get(&list) else {
+                continue;
+            };
             for index in 0..entries.len() {
-                let Some(parameter) = self.parameter(&list.index(index), type_base) else { continue };
-                parameters.retain(|p| (p.wire_name.as_str(), p.location) != (parameter.wire_name.as_str(), parameter.location));
+                let Some(parameter) = self.parameter(&list.index(index), type_base) else {
+                    continue;
+                };
+                parameters.retain(|p| {
+                    (p.wire_name.as_str(), p.location)
+                        != (parameter.wire_name.as_str(), parameter.location)
+                });
                 parameters.push(parameter);
             }
         }
@@ -79,7 +114,10 @@ impl Lowerer<'_> {
             self.error(&loc, "expected a parameter (an object)");
             return None;
         };
-        let (Some(wire_name), Some(location)) = (map.get("name").and_then(Value::as_str), map.get("in").and_then(Value::as_str)) else {
+        let (Some(wire_name), Some(location)) = (
+            map.get("name").and_then(Value::as_str),
+            map.get("in").and_then(Value::as_str),
+        ) else {
             self.error(&loc, "a parameter needs `name` and `in`");
             return None;
         };
@@ -89,11 +127,18 @@ impl Lowerer<'_> {
             "header" => ParameterLocation::Header,
             "cookie" => ParameterLocation::Cookie,
             other => {
-                self.error(&loc.child("in"), format!("unknown parameter location {other:?}"));
+                self.error(
+                    &loc.child("in"),
+                    format!("unknown parameter location {other:?}"),
+                );
                 return None;
             }
         };
-        let required = location == ParameterLocation::Path || map.get("required").and_then(Value::as_bool).unwrap_or(false);
+        let required = location == ParameterLocation::Path
+            || map
+                .get("required")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
         let hint = Hint::context(&format!("{type_base} {}", names::pascal(wire_name)));
         let schema = match self.media_schema(&loc.child("content")) {
             Some((_, schema)) => Some(schema),
@@ -104,11 +149,23 @@ impl Lowerer<'_> {
             None => TypeRef::Any,
         };
         let docs = super::schema::schema_docs(map);
-        Some(Parameter { name: names::snake(wire_name), wire_name: wire_name.to_owned(), location, ty, required, docs })
+        Some(Parameter {
+            name: names::snake(wire_name),
+            wire_name: wire_name.to_owned(),
+            location,
+            ty,
+            required,
+            docs,
+        })
     }
 
     /// A struct of an operation's parameters, so callers fill them by name.
-    fn parameters_type(&mut self, at: &Loc, type_base: &str, parameters: &[Parameter]) -> Option<TypeId> {
+    fn parameters_type(
+        &mut self,
+        at: &Loc,
+        type_base: &str,
+        parameters: &[Parameter],
+    ) -> Option<TypeId> {
         if parameters.is_empty() {
             return None;
         }
@@ -118,16 +175,32 @@ impl Lowerer<'_> {
                 name: p.name.clone(),
                 wire_name: p.wire_name.clone(),
                 ty: p.ty.clone(),
-                presence: if p.required { Presence::Required } else { Presence::Optional },
+                presence: if p.required {
+                    Presence::Required
+                } else {
+                    Presence::Optional
+                },
                 docs: p.docs.clone(),
                 secret: false,
             })
             .collect();
         let id = TypeId(self.types.len());
         let name = self.type_names.unique(format!("{type_base}Params"));
-        let docs = Docs(vec![format!("Parameters of `{}`.", names::snake(type_base))]);
+        let docs = Docs(vec![format!(
+            "Parameters of `{}`.",
+            names::snake(type_base)
+        )]);
         let origin = self.origin(&at.child("parameters"));
-        self.types.push(TypeDef { name, docs, kind: TypeKind::Struct(Struct { fields, additional: None }), nullable: false, origin });
+        self.types.push(TypeDef {
+            name,
+            docs,
+            kind: TypeKind::Struct(Struct {
+                fields,
+                additional: None,
+            }),
+            nullable: false,
+            origin,
+        });
         Some(id)
     }
 
@@ -135,43 +208,81 @@ impl Lowerer<'_> {
         let loc = at.child("requestBody");
         self.sources.get(&loc)?;
         let loc = self.follow_or_report(&loc);
-        let required = self.sources.get(&loc.child("required")).and_then(Value::as_bool).unwrap_or(false);
+        let required = self
+            .sources
+            .get(&loc.child("required"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         let (media_type, schema) = self.media_schema(&loc.child("content"))?;
-        let ty = self.schema(&schema, &Hint::context(&format!("{type_base} Request"))).into_type();
-        Some(Body { media_type, ty, required })
+        let ty = self
+            .schema(&schema, &Hint::context(&format!("{type_base} Request")))
+            .into_type();
+        Some(Body {
+            media_type,
+            ty,
+            required,
+        })
     }
 
     fn responses(&mut self, at: &Loc, type_base: &str) -> Vec<Response> {
         let responses_loc = at.child("responses");
-        let Some(keys) = self.map_at(&responses_loc) else { return Vec::new() };
-        let success_count = keys.iter().filter(|k| status_code(k).is_some_and(StatusCode::is_success)).count();
+        let Some(keys) = self.map_at(&responses_loc) else {
+            return Vec::new();
+        };
+        let success_count = keys
+            .iter()
+            .filter(|k| status_code(k).is_some_and(StatusCode::is_success))
+            .count();
         let mut responses = Vec::new();
         for key in keys {
             let Some(status) = status_code(&key) else {
                 if !key.starts_with("x-") {
-                    self.error(&responses_loc.child(&key), format!("{key:?} is not a status code, a range such as `4XX`, or `default`"));
+                    self.error(
+                        &responses_loc.child(&key),
+                        format!(
+                            "{key:?} is not a status code, a range such as `4XX`, or `default`"
+                        ),
+                    );
                 }
                 continue;
             };
             let loc = self.follow_or_report(&responses_loc.child(&key));
-            let description = self.sources.get(&loc.child("description")).and_then(Value::as_str).unwrap_or_default();
+            let description = self
+                .sources
+                .get(&loc.child("description"))
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             let hint = match status {
-                StatusCode::Code(_) if status.is_success() && success_count == 1 => format!("{type_base} Response"),
+                StatusCode::Code(_) if status.is_success() && success_count == 1 => {
+                    format!("{type_base} Response")
+                }
                 StatusCode::Default => format!("{type_base} Default Response"),
                 _ => format!("{type_base} Response {key}"),
             };
-            let body = self.media_schema(&loc.child("content")).map(|(media_type, schema)| {
-                let ty = self.schema(&schema, &Hint::context(&hint)).into_type();
-                Body { media_type, ty, required: true }
+            let body = self
+                .media_schema(&loc.child("content"))
+                .map(|(media_type, schema)| {
+                    let ty = self.schema(&schema, &Hint::context(&hint)).into_type();
+                    Body {
+                        media_type,
+                        ty,
+                        required: true,
+                    }
+                });
+            responses.push(Response {
+                status,
+                docs: docs(&[description]),
+                body,
             });
-            responses.push(Response { status, docs: docs(&[description]), body });
         }
         responses
     }
 
     /// The media type this client speaks (JSON first, then forms) and its schema.
     fn media_schema(&mut self, content: &Loc) -> Option<(String, Loc)> {
-        let Value::Object(media) = self.sources.get(content)? else { return None };
+        let Value::Object(media) = self.sources.get(content)? else {
+            return None;
+        };
         let rank = |media_type: &str| {
             let media_type = media_type.to_ascii_lowercase();
             if media_type == "application/json" {
@@ -186,7 +297,10 @@ impl Lowerer<'_> {
                 None
             }
         };
-        let (media_type, _) = media.iter().filter_map(|(k, _)| Some((k, rank(k)?))).min_by_key(|(_, r)| *r)?;
+        let (media_type, _) = media
+            .iter()
+            .filter_map(|(k, _)| Some((k, rank(k)?)))
+            .min_by_key(|(_, r)| *r)?;
         let schema = content.child(media_type).child("schema");
         self.sources.get(&schema)?;
         Some((media_type.clone(), schema))
@@ -203,7 +317,9 @@ fn status_code(key: &str) -> Option<StatusCode> {
     }
     let bytes = key.as_bytes();
     match bytes {
-        [class @ b'1'..=b'5', b'X' | b'x', b'X' | b'x'] => Some(StatusCode::Range(u16::from(class - b'0'))),
+        [class @ b'1'..=b'5', b'X' | b'x', b'X' | b'x'] => {
+            Some(StatusCode::Range(u16::from(class - b'0')))
+        }
         _ => None,
     }
 }
@@ -212,10 +328,12 @@ fn status_code(key: &str) -> Option<StatusCode> {
 fn path_words(path: &str) -> String {
     path.split('/')
         .filter(|s| !s.is_empty())
-        .map(|segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(parameter) => format!("by {parameter}"),
-            None => segment.to_owned(),
-        })
+        .map(
+            |segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(parameter) => format!("by {parameter}"),
+                None => segment.to_owned(),
+            },
+        )
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -235,7 +353,13 @@ mod tests {
 
     #[test]
     fn names_from_paths() {
-        assert_eq!(names::snake(&format!("post {}", path_words("/oauth/token"))), "post_oauth_token");
-        assert_eq!(names::snake(&format!("get {}", path_words("/pets/{petId}"))), "get_pets_by_pet_id");
+        assert_eq!(
+            names::snake(&format!("post {}", path_words("/oauth/token"))),
+            "post_oauth_token"
+        );
+        assert_eq!(
+            names::snake(&format!("get {}", path_words("/pets/{petId}"))),
+            "get_pets_by_pet_id"
+        );
     }
 }

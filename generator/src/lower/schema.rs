@@ -17,19 +17,38 @@ pub struct Lowered {
 
 impl Lowered {
     fn new(ty: TypeRef) -> Lowered {
-        Lowered { ty, nullable: false }
+        Lowered {
+            ty,
+            nullable: false,
+        }
     }
 
     /// The type for a position without field presence (array item, map value).
     pub fn into_type(self) -> TypeRef {
-        if self.nullable { TypeRef::Nullable(Box::new(self.ty)) } else { self.ty }
+        if self.nullable {
+            TypeRef::Nullable(Box::new(self.ty))
+        } else {
+            self.ty
+        }
     }
 }
 
 /// Words that mark a property as a secret (after snake-casing its name).
 const SECRET_NAMES: &[&str] = &[
-    "password", "passwd", "secret", "client_secret", "pin", "access_token", "refresh_token",
-    "id_token", "token", "api_key", "apikey", "private_key", "passphrase", "otp",
+    "password",
+    "passwd",
+    "secret",
+    "client_secret",
+    "pin",
+    "access_token",
+    "refresh_token",
+    "id_token",
+    "token",
+    "api_key",
+    "apikey",
+    "private_key",
+    "passphrase",
+    "otp",
 ];
 
 /// What a schema is, before any type is made for it.
@@ -58,11 +77,17 @@ impl Lowerer<'_> {
             Value::Object(map) => map,
             Value::Bool(true) => return Lowered::new(TypeRef::Any),
             Value::Bool(false) => {
-                self.warning(loc, "schema `false` (no value is valid) is generated as any JSON value");
+                self.warning(
+                    loc,
+                    "schema `false` (no value is valid) is generated as any JSON value",
+                );
                 return Lowered::new(TypeRef::Any);
             }
             other => {
-                self.error(loc, format!("expected a schema (an object), found {}", kind_of(other)));
+                self.error(
+                    loc,
+                    format!("expected a schema (an object), found {}", kind_of(other)),
+                );
                 return Lowered::new(TypeRef::Any);
             }
         };
@@ -85,10 +110,14 @@ impl Lowerer<'_> {
         let shape = self.shape(loc, map);
         let mut lowered = match shape {
             Shape::Any => self.alias_if_component(loc, map, hint, TypeRef::Any),
-            Shape::Scalar(scalar) => self.alias_if_component(loc, map, hint, TypeRef::Scalar(scalar)),
+            Shape::Scalar(scalar) => {
+                self.alias_if_component(loc, map, hint, TypeRef::Scalar(scalar))
+            }
             Shape::Array(items) => {
                 let item = match items {
-                    Some(_) => self.schema(&loc.child("items"), &hint.suffixed("Item")).into_type(),
+                    Some(_) => self
+                        .schema(&loc.child("items"), &hint.suffixed("Item"))
+                        .into_type(),
                     None => TypeRef::Any,
                 };
                 self.alias_if_component(loc, map, hint, TypeRef::Array(Box::new(item)))
@@ -108,7 +137,13 @@ impl Lowerer<'_> {
         lowered
     }
 
-    fn reference(&mut self, loc: &Loc, map: &Map<String, Value>, reference: &Value, hint: &Hint) -> Lowered {
+    fn reference(
+        &mut self,
+        loc: &Loc,
+        map: &Map<String, Value>,
+        reference: &Value,
+        hint: &Hint,
+    ) -> Lowered {
         let Some(reference) = reference.as_str() else {
             self.error(&loc.child("$ref"), "`$ref` must be a string");
             return Lowered::new(TypeRef::Any);
@@ -128,7 +163,9 @@ impl Lowerer<'_> {
                 return Lowered::new(TypeRef::Any);
             }
         };
-        let target_hint = self.hint_for_target(&target).unwrap_or_else(|| hint.clone());
+        let target_hint = self
+            .hint_for_target(&target)
+            .unwrap_or_else(|| hint.clone());
         let mut lowered = self.schema(&content, &target_hint);
         // 3.0 ignores `$ref` siblings, but `nullable: true` beside a `$ref` is common intent.
         lowered.nullable |= is_nullable(map);
@@ -142,7 +179,10 @@ impl Lowerer<'_> {
             [.., "schemas" | "$defs" | "definitions", key] => Some(Hint::component(&unescape(key))),
             [""] => {
                 let path = &self.sources.file(target.file).path;
-                let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("Schema");
+                let stem = path
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or("Schema");
                 Some(Hint::component(stem))
             }
             _ => None,
@@ -150,7 +190,10 @@ impl Lowerer<'_> {
     }
 
     fn named(&self, id: TypeId) -> Lowered {
-        Lowered { ty: TypeRef::Named(id), nullable: self.types[id.0].nullable }
+        Lowered {
+            ty: TypeRef::Named(id),
+            nullable: self.types[id.0].nullable,
+        }
     }
 
     fn shape<'v>(&mut self, loc: &Loc, map: &'v Map<String, Value>) -> Shape<'v> {
@@ -170,9 +213,19 @@ impl Lowerer<'_> {
         }
         let types: Vec<&str> = match map.get("type") {
             Some(Value::String(t)) => vec![t.as_str()],
-            Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).filter(|t| *t != "null").collect(),
+            Some(Value::Array(ts)) => ts
+                .iter()
+                .filter_map(Value::as_str)
+                .filter(|t| *t != "null")
+                .collect(),
             Some(other) => {
-                self.error(&loc.child("type"), format!("`type` must be a string or an array, found {}", kind_of(other)));
+                self.error(
+                    &loc.child("type"),
+                    format!(
+                        "`type` must be a string or an array, found {}",
+                        kind_of(other)
+                    ),
+                );
                 vec![]
             }
             None if map.get("type").is_none() && has_object_keywords(map) => vec!["object"],
@@ -211,21 +264,27 @@ impl Lowerer<'_> {
     }
 
     fn has_null_branch(&self, loc: &Loc, map: &Map<String, Value>) -> bool {
-        ["oneOf", "anyOf"].iter().any(|keyword| match map.get(*keyword) {
-            Some(Value::Array(items)) => {
-                (0..items.len()).any(|i| self.is_null_schema(&loc.child(keyword).index(i)))
-            }
-            _ => false,
-        })
+        ["oneOf", "anyOf"]
+            .iter()
+            .any(|keyword| match map.get(*keyword) {
+                Some(Value::Array(items)) => {
+                    (0..items.len()).any(|i| self.is_null_schema(&loc.child(keyword).index(i)))
+                }
+                _ => false,
+            })
     }
 
     fn is_null_schema(&self, loc: &Loc) -> bool {
-        let Ok(target) = self.sources.follow(loc) else { return false };
+        let Ok(target) = self.sources.follow(loc) else {
+            return false;
+        };
         match self.sources.get(&target) {
             Some(Value::Object(map)) => match map.get("type") {
                 Some(Value::String(t)) => t == "null",
                 Some(Value::Array(ts)) => !ts.is_empty() && ts.iter().all(|t| t == "null"),
-                _ => matches!(map.get("enum"), Some(Value::Array(v)) if v.iter().all(Value::is_null) && !v.is_empty()),
+                _ => {
+                    matches!(map.get("enum"), Some(Value::Array(v)) if v.iter().all(Value::is_null) && !v.is_empty())
+                }
             },
             _ => false,
         }
@@ -240,7 +299,13 @@ impl Lowerer<'_> {
     }
 
     /// Component schemas always get a name: a type alias when they are no struct or enum.
-    fn alias_if_component(&mut self, loc: &Loc, map: &Map<String, Value>, hint: &Hint, ty: TypeRef) -> Lowered {
+    fn alias_if_component(
+        &mut self,
+        loc: &Loc,
+        map: &Map<String, Value>,
+        hint: &Hint,
+        ty: TypeRef,
+    ) -> Lowered {
         if !hint.component {
             return Lowered::new(ty);
         }
@@ -265,7 +330,8 @@ impl Lowerer<'_> {
     }
 
     fn object(&mut self, loc: &Loc, map: &Map<String, Value>, hint: &Hint) -> Lowered {
-        let has_properties = matches!(map.get("properties"), Some(Value::Object(p)) if !p.is_empty());
+        let has_properties =
+            matches!(map.get("properties"), Some(Value::Object(p)) if !p.is_empty());
         let additional = self.additional(loc, map, hint);
         if !has_properties {
             let value = additional.unwrap_or(TypeRef::Any);
@@ -300,7 +366,9 @@ impl Lowerer<'_> {
         fields: &mut Vec<Field>,
         field_names: &mut Namespace,
     ) {
-        let Some(properties) = map.get("properties") else { return };
+        let Some(properties) = map.get("properties") else {
+            return;
+        };
         let Value::Object(properties) = properties else {
             self.error(&loc.child("properties"), "`properties` must be an object");
             return;
@@ -324,7 +392,14 @@ impl Lowerer<'_> {
                 Some(schema) => field_docs(schema),
                 None => Docs::default(),
             };
-            fields.push(Field { name, wire_name: wire_name.clone(), ty: lowered.ty, presence, docs, secret });
+            fields.push(Field {
+                name,
+                wire_name: wire_name.clone(),
+                ty: lowered.ty,
+                presence,
+                docs,
+                secret,
+            });
         }
     }
 
@@ -340,7 +415,11 @@ impl Lowerer<'_> {
         if !has_object_keywords(map) && !parts.iter().any(|part| self.is_object_schema(part)) {
             // `allOf: [$ref]`, or `[$ref, {type: string}]`: the other parts only describe
             // or narrow the value, so the type stays the referenced one.
-            let Some(chosen) = parts.iter().find(|p| self.sources.get(&p.child("$ref")).is_some()).or(parts.first()) else {
+            let Some(chosen) = parts
+                .iter()
+                .find(|p| self.sources.get(&p.child("$ref")).is_some())
+                .or(parts.first())
+            else {
                 return self.alias_if_component(loc, map, hint, TypeRef::Any);
             };
             let chosen = chosen.clone();
@@ -357,10 +436,13 @@ impl Lowerer<'_> {
         let mut fields = Vec::new();
         let mut field_names = Namespace::with_reserved(&["additional_properties"]);
         let mut additional = self.additional(loc, map, hint);
-        let mut required: Vec<String> = required_names(map).into_iter().map(str::to_owned).collect();
+        let mut required: Vec<String> =
+            required_names(map).into_iter().map(str::to_owned).collect();
         self.collect_fields(loc, map, &name, &mut fields, &mut field_names);
         for part in &objects {
-            let Some(Value::Object(part_map)) = self.sources.get(part) else { continue };
+            let Some(Value::Object(part_map)) = self.sources.get(part) else {
+                continue;
+            };
             self.collect_fields(part, part_map, &name, &mut fields, &mut field_names);
             required.extend(required_names(part_map).into_iter().map(str::to_owned));
             if additional.is_none() {
@@ -378,10 +460,18 @@ impl Lowerer<'_> {
     }
 
     fn is_object_schema(&self, loc: &Loc) -> bool {
-        let Some(map) = self.sources.follow(loc).ok().and_then(|t| self.sources.get(&t)).and_then(Value::as_object) else {
+        let Some(map) = self
+            .sources
+            .follow(loc)
+            .ok()
+            .and_then(|t| self.sources.get(&t))
+            .and_then(Value::as_object)
+        else {
             return false;
         };
-        has_object_keywords(map) || map.contains_key("allOf") || matches!(map.get("type"), Some(Value::String(t)) if t == "object")
+        has_object_keywords(map)
+            || map.contains_key("allOf")
+            || matches!(map.get("type"), Some(Value::String(t)) if t == "object")
     }
 
     /// The object schemas an `allOf` merges, nested `allOf`s flattened, each once.
@@ -400,7 +490,9 @@ impl Lowerer<'_> {
                 return None;
             }
             if let Some(Value::Array(nested)) = map.get("allOf") {
-                let nested_parts = (0..nested.len()).rev().map(|i| target.child("allOf").index(i));
+                let nested_parts = (0..nested.len())
+                    .rev()
+                    .map(|i| target.child("allOf").index(i));
                 pending.extend(nested_parts.filter(|p| !self.is_constraint_only(p)));
             }
             merged.push(target);
@@ -408,7 +500,13 @@ impl Lowerer<'_> {
         Some(merged)
     }
 
-    fn enumeration(&mut self, loc: &Loc, map: &Map<String, Value>, hint: &Hint, values: &[&Value]) -> Lowered {
+    fn enumeration(
+        &mut self,
+        loc: &Loc,
+        map: &Map<String, Value>,
+        hint: &Hint,
+        values: &[&Value],
+    ) -> Lowered {
         let open = !map.contains_key("const");
         let mut unique: Vec<&Value> = Vec::with_capacity(values.len());
         for value in values {
@@ -446,7 +544,10 @@ impl Lowerer<'_> {
     }
 
     fn shape_without_enum(&self, map: &Map<String, Value>) -> Option<Scalar> {
-        scalar(map.get("type")?.as_str()?, map.get("format").and_then(Value::as_str))
+        scalar(
+            map.get("type")?.as_str()?,
+            map.get("format").and_then(Value::as_str),
+        )
     }
 
     fn string_enum(
@@ -461,13 +562,23 @@ impl Lowerer<'_> {
         let mut variant_names = Namespace::with_reserved(&["Unknown"]);
         let variants = values
             .into_iter()
-            .map(|(label, wire_value, docs)| EnumVariant { name: variant_names.unique(names::pascal(&label)), wire_value, docs })
+            .map(|(label, wire_value, docs)| EnumVariant {
+                name: variant_names.unique(names::pascal(&label)),
+                wire_value,
+                docs,
+            })
             .collect();
         self.types[id.0].kind = TypeKind::StringEnum { variants, open };
         Lowered::new(TypeRef::Named(id))
     }
 
-    fn integer_enum(&mut self, loc: &Loc, map: &Map<String, Value>, hint: &Hint, values: Vec<(String, i64, Docs)>) -> Lowered {
+    fn integer_enum(
+        &mut self,
+        loc: &Loc,
+        map: &Map<String, Value>,
+        hint: &Hint,
+        values: Vec<(String, i64, Docs)>,
+    ) -> Lowered {
         let repr = match map.get("format").and_then(Value::as_str) {
             Some("int32") => Scalar::I32,
             _ => Scalar::I64,
@@ -476,13 +587,23 @@ impl Lowerer<'_> {
         let mut const_names = Namespace::default();
         let values = values
             .into_iter()
-            .map(|(label, value, docs)| IntegerValue { name: const_names.unique(names::shouty(&label)), value, docs })
+            .map(|(label, value, docs)| IntegerValue {
+                name: const_names.unique(names::shouty(&label)),
+                value,
+                docs,
+            })
             .collect();
         self.types[id.0].kind = TypeKind::IntegerEnum { repr, values };
         Lowered::new(TypeRef::Named(id))
     }
 
-    fn union(&mut self, loc: &Loc, map: &Map<String, Value>, hint: &Hint, branches: Vec<Loc>) -> Lowered {
+    fn union(
+        &mut self,
+        loc: &Loc,
+        map: &Map<String, Value>,
+        hint: &Hint,
+        branches: Vec<Loc>,
+    ) -> Lowered {
         if let [only] = branches.as_slice() {
             if !has_object_keywords(map) {
                 let only = only.clone();
@@ -502,19 +623,36 @@ impl Lowerer<'_> {
         let mut variants = Vec::new();
         for (index, branch) in branches.iter().enumerate() {
             let branch_map = self.sources.get(branch).and_then(Value::as_object);
-            let title = branch_map.and_then(|m| m.get("title")).and_then(Value::as_str).map(names::pascal);
+            let title = branch_map
+                .and_then(|m| m.get("title"))
+                .and_then(Value::as_str)
+                .map(names::pascal);
             let lowered = self.schema(branch, &Hint::context(&format!("{name} Variant{index}")));
             let label = title.unwrap_or_else(|| self.variant_label(&lowered.ty));
             let docs = branch_map.map(schema_docs).unwrap_or_default();
-            variants.push(UnionVariant { name: variant_names.unique(label), ty: lowered.into_type(), tags: Vec::new(), docs });
+            variants.push(UnionVariant {
+                name: variant_names.unique(label),
+                ty: lowered.into_type(),
+                tags: Vec::new(),
+                docs,
+            });
         }
         let discriminator = self.discriminator(loc, map, &branches, &mut variants);
-        self.types[id.0].kind = TypeKind::Union(Union { variants, discriminator });
+        self.types[id.0].kind = TypeKind::Union(Union {
+            variants,
+            discriminator,
+        });
         Lowered::new(TypeRef::Named(id))
     }
 
     /// `oneOf` of `const` (or one-value `enum`) branches: Discord's title/const pattern.
-    fn const_union(&mut self, loc: &Loc, map: &Map<String, Value>, hint: &Hint, branches: &[Loc]) -> Option<Lowered> {
+    fn const_union(
+        &mut self,
+        loc: &Loc,
+        map: &Map<String, Value>,
+        hint: &Hint,
+        branches: &[Loc],
+    ) -> Option<Lowered> {
         let mut consts = Vec::new();
         for branch in branches {
             let target = self.sources.follow(branch).ok()?;
@@ -534,7 +672,11 @@ impl Lowerer<'_> {
                 .into_iter()
                 .filter_map(|(title, v, docs)| {
                     let wire = v.as_str()?.to_owned();
-                    Some((title.map_or_else(|| wire.clone(), str::to_owned), wire, docs))
+                    Some((
+                        title.map_or_else(|| wire.clone(), str::to_owned),
+                        wire,
+                        docs,
+                    ))
                 })
                 .collect();
             return Some(self.string_enum(loc, map, hint, values, true));
@@ -544,7 +686,11 @@ impl Lowerer<'_> {
                 .into_iter()
                 .filter_map(|(title, v, docs)| {
                     let value = v.as_i64()?;
-                    Some((title.map_or_else(|| value.to_string(), str::to_owned), value, docs))
+                    Some((
+                        title.map_or_else(|| value.to_string(), str::to_owned),
+                        value,
+                        docs,
+                    ))
                 })
                 .collect();
             return Some(self.integer_enum(loc, map, hint, values));
@@ -569,7 +715,13 @@ impl Lowerer<'_> {
 
     /// Fills the variants' tags from `discriminator`; `None` (untagged) when a
     /// variant's tag cannot be known.
-    fn discriminator(&mut self, loc: &Loc, map: &Map<String, Value>, branches: &[Loc], variants: &mut [UnionVariant]) -> Option<String> {
+    fn discriminator(
+        &mut self,
+        loc: &Loc,
+        map: &Map<String, Value>,
+        branches: &[Loc],
+        variants: &mut [UnionVariant],
+    ) -> Option<String> {
         let discriminator = map.get("discriminator")?.as_object()?;
         let property = discriminator.get("propertyName")?.as_str()?.to_owned();
         let mapping: Vec<(String, Loc)> = discriminator
@@ -578,7 +730,9 @@ impl Lowerer<'_> {
             .map(|mapping| {
                 mapping
                     .iter()
-                    .filter_map(|(tag, target)| Some((tag.clone(), self.mapping_target(loc, target.as_str()?)?)))
+                    .filter_map(|(tag, target)| {
+                        Some((tag.clone(), self.mapping_target(loc, target.as_str()?)?))
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -589,7 +743,11 @@ impl Lowerer<'_> {
                 .filter(|(_, to)| Some(to) == target.as_ref())
                 .map(|(tag, _)| tag.clone())
                 .collect();
-            let is_ref = self.sources.get(branch).and_then(|b| b.get("$ref")).is_some();
+            let is_ref = self
+                .sources
+                .get(branch)
+                .and_then(|b| b.get("$ref"))
+                .is_some();
             if variant.tags.is_empty() && is_ref {
                 if let Some(key) = target.as_ref().and_then(|t| t.pointer.rsplit('/').next()) {
                     variant.tags.push(unescape(key));
@@ -613,7 +771,13 @@ impl Lowerer<'_> {
         self.sources.resolve(loc, &reference).ok()
     }
 
-    fn multi_type(&mut self, loc: &Loc, map: &Map<String, Value>, hint: &Hint, types: &[&str]) -> Lowered {
+    fn multi_type(
+        &mut self,
+        loc: &Loc,
+        map: &Map<String, Value>,
+        hint: &Hint,
+        types: &[&str],
+    ) -> Lowered {
         let id = self.reserve(loc, map, hint);
         let mut variants = Vec::new();
         for t in types {
@@ -626,9 +790,17 @@ impl Lowerer<'_> {
                 },
             };
             let name = self.variant_label(&ty);
-            variants.push(UnionVariant { name, ty, tags: Vec::new(), docs: Docs::default() });
+            variants.push(UnionVariant {
+                name,
+                ty,
+                tags: Vec::new(),
+                docs: Docs::default(),
+            });
         }
-        self.types[id.0].kind = TypeKind::Union(Union { variants, discriminator: None });
+        self.types[id.0].kind = TypeKind::Union(Union {
+            variants,
+            discriminator: None,
+        });
         Lowered::new(TypeRef::Named(id))
     }
 }
@@ -648,7 +820,10 @@ fn scalar(name: &str, format: Option<&str>) -> Option<Scalar> {
 }
 
 fn is_nullable(map: &Map<String, Value>) -> bool {
-    let keyword = map.get("nullable").and_then(Value::as_bool).unwrap_or(false);
+    let keyword = map
+        .get("nullable")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     let in_types = matches!(map.get("type"), Some(Value::Array(ts)) if ts.iter().any(|t| t == "null") && ts.iter().any(|t| t != "null"));
     let in_enum = matches!(map.get("enum"), Some(Value::Array(vs)) if vs.iter().any(Value::is_null) && vs.iter().any(|v| !v.is_null()));
     keyword || in_types || in_enum
@@ -656,14 +831,27 @@ fn is_nullable(map: &Map<String, Value>) -> bool {
 
 /// Keywords that make a schema describe a value (rather than annotate or constrain one).
 fn has_type_keywords(map: &Map<String, Value>) -> bool {
-    ["$ref", "type", "properties", "additionalProperties", "items", "enum", "const", "allOf", "oneOf", "anyOf"]
-        .iter()
-        .any(|k| map.contains_key(*k))
+    [
+        "$ref",
+        "type",
+        "properties",
+        "additionalProperties",
+        "items",
+        "enum",
+        "const",
+        "allOf",
+        "oneOf",
+        "anyOf",
+    ]
+    .iter()
+    .any(|k| map.contains_key(*k))
 }
 
 fn has_object_keywords(map: &Map<String, Value>) -> bool {
     matches!(map.get("properties"), Some(Value::Object(p)) if !p.is_empty())
-        || map.get("additionalProperties").is_some_and(|a| a.is_object())
+        || map
+            .get("additionalProperties")
+            .is_some_and(|a| a.is_object())
 }
 
 fn required_names(map: &Map<String, Value>) -> Vec<&str> {
@@ -675,11 +863,17 @@ fn required_names(map: &Map<String, Value>) -> Vec<&str> {
 
 fn is_secret(field_name: &str, schema: &Value) -> bool {
     let format_password = schema.get("format").and_then(Value::as_str) == Some("password");
-    format_password || SECRET_NAMES.contains(&field_name) || field_name.ends_with("_secret") || field_name.ends_with("_password")
+    format_password
+        || SECRET_NAMES.contains(&field_name)
+        || field_name.ends_with("_secret")
+        || field_name.ends_with("_password")
 }
 
 pub(super) fn schema_docs(map: &Map<String, Value>) -> Docs {
-    match (map.get("description").and_then(Value::as_str), map.get("title").and_then(Value::as_str)) {
+    match (
+        map.get("description").and_then(Value::as_str),
+        map.get("title").and_then(Value::as_str),
+    ) {
         (Some(description), _) if !description.trim().is_empty() => docs(&[description]),
         (_, Some(title)) => docs(&[title]),
         _ => Docs::default(),
