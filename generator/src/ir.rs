@@ -16,6 +16,8 @@ pub struct Api {
     pub security_schemes: Vec<SecurityScheme>,
     /// Security requirements that apply when an operation states none.
     pub default_security: Vec<SecurityRequirement>,
+    /// One per token operation: how the API hands out access tokens.
+    pub auth_flows: Vec<AuthFlow>,
 }
 
 impl Api {
@@ -308,4 +310,71 @@ pub enum OAuthGrant {
 pub struct SecurityRequirement {
     /// Alternatives are separate requirements; all schemes in one must be satisfied.
     pub schemes: Vec<(String, Vec<String>)>,
+}
+
+/// A token operation and the grants it serves, derived from the document: the request
+/// body's fields, its `grant_type` values, the operation's security (HTTP Basic client
+/// authentication) and the token response's fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthFlow {
+    /// PascalCase label of the primary grant (`ClientCredentials`, `Password`), unique in the API.
+    pub name: String,
+    /// Index into [`Api::operations`].
+    pub operation: usize,
+    /// The request body struct.
+    pub request: TypeId,
+    /// The `grant_type` field and the primary grant's value.
+    pub grant: Option<GrantField>,
+    pub refresh: Option<RefreshGrant>,
+    /// The client authenticates with HTTP Basic (`client_id:client_secret`).
+    pub basic_auth: bool,
+    /// Credentials sent with every grant.
+    pub shared: Vec<Credential>,
+    /// Mutually exclusive sets of credentials for the primary grant (`oneOf` of
+    /// `required` lists); empty when there is one way to log in.
+    pub alternatives: Vec<Alternative>,
+    pub response: TokenResponseFields,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GrantField {
+    /// Index into the request struct's fields.
+    pub field: usize,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RefreshGrant {
+    /// The `grant_type` value of the refresh grant.
+    pub grant_value: Option<String>,
+    /// Index of the `refresh_token` field in the request struct.
+    pub token_field: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Credential {
+    /// Index into the request struct's fields.
+    pub field: usize,
+    /// The app must give it (else it is an `Option` in the credentials).
+    pub required: bool,
+    /// Also sent with the refresh grant (the body always requires it).
+    pub in_refresh: bool,
+    pub secret: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alternative {
+    pub name: String,
+    pub credentials: Vec<Credential>,
+}
+
+/// Wire names of the token response's fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenResponseFields {
+    pub access_token: String,
+    pub token_type: Option<String>,
+    pub expires_in: Option<String>,
+    pub refresh_token: Option<String>,
+    pub created_at: Option<String>,
+    pub scope: Option<String>,
 }

@@ -59,6 +59,10 @@ pub fn generate(entry: &Path, options: &Options) -> Result<Output, Diagnostics> 
         .unwrap_or_default();
     let files = vec![
         ("mod.rs".to_owned(), emit::module_file(&api, &source_name)),
+        (
+            "client.rs".to_owned(),
+            emit::client_file(&api, &source_name),
+        ),
         ("types.rs".to_owned(), emit::types_file(&api, &source_name)),
     ];
     Ok(Output {

@@ -119,7 +119,7 @@ fn zype_request_omits_absent_optional_fields() {
     let request = zype::types::TokenRequest {
         client_id: "id".into(),
         client_secret: "secret".into(),
-        username: "ada@example.com".into(),
+        username: Some("ada@example.com".into()),
         password: Some("pw".into()),
         linked_device_id: None,
         pin: None,
@@ -188,7 +188,7 @@ fn secrets_never_appear_in_debug_output() {
             zype::types::TokenRequest {
                 client_id: "id".into(),
                 client_secret: "s3cr3t-client".into(),
-                username: "ada".into(),
+                username: Some("ada".into()),
                 password: Some("pa55word".into()),
                 linked_device_id: Some("device".into()),
                 pin: Some("1234-pin".into()),

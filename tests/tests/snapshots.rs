@@ -38,9 +38,42 @@ macro_rules! snapshot {
     };
 }
 
-snapshot!(podero, "../specs/podero.yaml");
-snapshot!(cobee, "../specs/cobee.yaml");
-snapshot!(zype, "../specs/zype.json");
+/// A vendor spec as `cargo xtask codegen` generates it: with its overlay, if any.
+fn render_spec(document: &str) -> String {
+    let path = Path::new("../specs").join(document);
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    let overlay = path.with_file_name(format!("{stem}.overlay.yaml"));
+    let options = Options {
+        overlay: overlay.exists().then_some(overlay),
+    };
+    render_with(path.to_str().unwrap_or_default(), options)
+}
+
+#[test]
+fn podero() {
+    insta::assert_snapshot!(render_spec("podero.yaml"));
+}
+
+#[test]
+fn cobee() {
+    insta::assert_snapshot!(render_spec("cobee.yaml"));
+}
+
+#[test]
+fn zype() {
+    insta::assert_snapshot!(render_spec("zype.json"));
+}
+
+#[test]
+fn overlay_action_matching_nothing_is_an_error() {
+    let options = Options {
+        overlay: Some("fixtures/broken/unmatched.overlay.yaml".into()),
+    };
+    insta::assert_snapshot!(render_with("../specs/cobee.yaml", options));
+}
 snapshot!(nullable_3_0, "fixtures/nullable-3.0.yaml");
 snapshot!(path_refs, "fixtures/path-refs.json");
 snapshot!(external_refs, "fixtures/external/main.yaml");

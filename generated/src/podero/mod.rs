@@ -11,4 +11,5 @@
 //! direct device steering so developers and partners can focus on delivering maximum value to end users.
 //!
 //! Generated from `podero.yaml` (API version 2.0).
+pub mod client;
 pub mod types;

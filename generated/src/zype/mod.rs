@@ -2,4 +2,5 @@
 //! Consumer Authentication
 //!
 //! Generated from `zype.json` (API version 1.0.0).
+pub mod client;
 pub mod types;

@@ -22,7 +22,8 @@ pub struct TokenRequest {
     /// The client secret for your Zype application
     pub client_secret: ::std::string::String,
     /// The username (email) of the consumer. *Note: Password is required if username is used to authenticate.*
-    pub username: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub username: ::std::option::Option<::std::string::String>,
     /// Password of the consumer. *Note: Required if using username to authenticate.*
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,

@@ -1,6 +1,7 @@
 //! Emitting: IR → `quote!` tokens → `syn` → `prettyplease`. Output depends only on
 //! the IR (no hash-order iteration), so it is byte-identical on every run.
 
+mod client;
 mod types;
 
 use proc_macro2::TokenStream;
@@ -73,6 +74,20 @@ pub fn module_file(api: &Api, source_name: &str) -> String {
     let docs = inner_docs(&Docs(lines));
     format_file(quote! {
         #docs
+        pub mod client;
         pub mod types;
+    })
+}
+
+/// The `client` module of one API: servers, token operations, auth flows.
+pub fn client_file(api: &Api, source_name: &str) -> String {
+    let docs = inner_docs(&Docs(vec![format!(
+        "Servers, token operations and auth flows of {}, from `{source_name}`.",
+        api.title
+    )]));
+    let items = client::items(api);
+    format_file(quote! {
+        #docs
+        #items
     })
 }

@@ -2,7 +2,7 @@
 //! that make them say exactly what the document says on the wire.
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::{ToTokens, quote};
+use quote::quote;
 
 use super::outer_docs;
 use crate::ir::*;
@@ -39,9 +39,18 @@ pub fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-/// The Rust type of a use, with fully qualified paths so that generated names
-/// (`Option`, `Error`, `String`…) never shadow std.
+/// The Rust type of a use inside the `types` module, with fully qualified paths so
+/// that generated names (`Option`, `Error`, `String`…) never shadow std.
 pub fn type_ref(api: &Api, ty: &TypeRef) -> TokenStream {
+    type_ref_in(api, ty, &TokenStream::new())
+}
+
+/// The same type named from a sibling module (`super::types::Name`).
+pub fn qualified_type_ref(api: &Api, ty: &TypeRef) -> TokenStream {
+    type_ref_in(api, ty, &quote!(super::types::))
+}
+
+fn type_ref_in(api: &Api, ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
     match ty {
         TypeRef::Scalar(scalar) => match scalar {
             Scalar::Bool => quote!(bool),
@@ -54,21 +63,24 @@ pub fn type_ref(api: &Api, ty: &TypeRef) -> TokenStream {
             Scalar::Unit => quote!(()),
         },
         TypeRef::Any => quote!(::serde_json::Value),
-        TypeRef::Named(id) => ident(&api.type_def(*id).name).into_token_stream(),
+        TypeRef::Named(id) => {
+            let name = ident(&api.type_def(*id).name);
+            quote!(#prefix #name)
+        }
         TypeRef::Boxed(id) => {
             let name = ident(&api.type_def(*id).name);
-            quote!(::std::boxed::Box<#name>)
+            quote!(::std::boxed::Box<#prefix #name>)
         }
         TypeRef::Array(item) => {
-            let item = type_ref(api, item);
+            let item = type_ref_in(api, item, prefix);
             quote!(::std::vec::Vec<#item>)
         }
         TypeRef::Map(value) => {
-            let value = type_ref(api, value);
+            let value = type_ref_in(api, value, prefix);
             quote!(::std::collections::BTreeMap<::std::string::String, #value>)
         }
         TypeRef::Nullable(inner) => {
-            let inner = type_ref(api, inner);
+            let inner = type_ref_in(api, inner, prefix);
             quote!(::std::option::Option<#inner>)
         }
     }

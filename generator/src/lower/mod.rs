@@ -1,6 +1,7 @@
 //! Lowering: a loaded document → [`Api`]. Every schema becomes a type once, however
 //! many `$ref`s reach it; problems are collected, never fatal one by one.
 
+mod auth;
 mod cycles;
 mod operation;
 mod schema;
@@ -85,9 +86,9 @@ pub fn lower(sources: &Sources) -> (Api, Vec<Problem>) {
     let default_security = lowerer
         .security_requirements(&root.child("security"))
         .unwrap_or_default();
-    let mut types = lowerer.types;
+    let mut types = std::mem::take(&mut lowerer.types);
     cycles::box_recursive_fields(&mut types);
-    let api = Api {
+    let mut api = Api {
         title,
         version,
         docs: api_docs,
@@ -96,7 +97,9 @@ pub fn lower(sources: &Sources) -> (Api, Vec<Problem>) {
         operations,
         security_schemes,
         default_security,
+        auth_flows: Vec::new(),
     };
+    api.auth_flows = lowerer.auth_flows(&root, &api);
     (api, lowerer.problems)
 }
 

@@ -1,0 +1,391 @@
+//! The token manager: a cached token, refreshed before expiry, fetched by one caller at
+//! a time.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::header::AUTHORIZATION;
+use secrecy::SecretString;
+use tokio::time::Instant;
+
+use crate::error::{Error, ErrorKind, Origin};
+use crate::http::Http;
+use crate::secret::AccessToken;
+use crate::token::IssuedToken;
+use crate::url::check_transport_security;
+
+/// How an API obtains tokens. Generated code implements it once per API and grant.
+///
+/// Implementations send their request with [`Http::send_token_request`] and parse the
+/// answer with [`RawResponse::into_token`](crate::RawResponse::into_token).
+pub trait TokenFlow: Send + Sync + 'static {
+    /// The API's documented error body.
+    type ErrorBody: Clone + fmt::Debug + Send + Sync + 'static;
+
+    /// Runs the primary grant (client credentials, password, …).
+    fn obtain(
+        &self,
+        http: &Http,
+    ) -> impl Future<Output = Result<IssuedToken, Error<Self::ErrorBody>>> + Send;
+
+    /// Runs the refresh grant. Called only when [`has_refresh_grant`] is true and a
+    /// refresh token was issued; the default runs the primary grant.
+    ///
+    /// [`has_refresh_grant`]: TokenFlow::has_refresh_grant
+    fn refresh(
+        &self,
+        http: &Http,
+        refresh_token: &SecretString,
+    ) -> impl Future<Output = Result<IssuedToken, Error<Self::ErrorBody>>> + Send {
+        let _ = refresh_token;
+        self.obtain(http)
+    }
+
+    /// Whether the API has a refresh grant (default: no).
+    fn has_refresh_grant(&self) -> bool {
+        false
+    }
+}
+
+/// How tokens are cached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenOptions {
+    /// How long before expiry a token is replaced (default 60 s). The margin used is at
+    /// most half the token's lifetime, so that clock skew or short lifetimes never cause
+    /// a request per call.
+    pub refresh_margin: Duration,
+    /// The lifetime assumed when a response does not say (default 3600 s).
+    pub default_lifetime: Duration,
+    /// The longest lifetime believed (default 24 h).
+    pub max_lifetime: Duration,
+}
+
+impl Default for TokenOptions {
+    fn default() -> Self {
+        TokenOptions {
+            refresh_margin: Duration::from_secs(60),
+            default_lifetime: Duration::from_secs(3600),
+            max_lifetime: Duration::from_secs(24 * 3600),
+        }
+    }
+}
+
+/// Caches an access token, refreshes it before expiry and makes any number of
+/// concurrent callers share one token request. Cheap to clone (an `Arc`).
+///
+/// * A cached token is used until `expiry - margin`, with margin =
+///   min([`refresh_margin`](TokenOptions::refresh_margin), lifetime / 2).
+/// * Then it is replaced: with the refresh grant when the flow has one and a refresh
+///   token was issued (the old refresh token is kept when the answer has none), falling
+///   back once to the primary grant when the refresh is refused (400, 401 or
+///   `invalid_grant`); otherwise with the primary grant.
+/// * While one caller fetches, others wait and get the same outcome; callers holding a
+///   token that is still valid are not kept waiting. A failed fetch is not cached.
+/// * When replacing a still-valid token fails, the still-valid token is returned.
+pub struct TokenManager<F: TokenFlow> {
+    inner: Arc<Inner<F>>,
+}
+
+impl<F: TokenFlow> Clone for TokenManager<F> {
+    fn clone(&self) -> Self {
+        TokenManager {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+impl<F: TokenFlow> fmt::Debug for TokenManager<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenManager")
+            .field("options", &self.inner.options)
+            .field("cached", &self.inner.read_cache().is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+struct Inner<F: TokenFlow> {
+    flow: F,
+    http: Http,
+    options: TokenOptions,
+    cache: RwLock<Option<Arc<Cached>>>,
+    /// Fetches completed; read before waiting for `fetch` to tell whether a fetch ended
+    /// meanwhile.
+    fetches: AtomicU64,
+    fetch: tokio::sync::Mutex<LastFetch<F::ErrorBody>>,
+}
+
+struct Cached {
+    token: AccessToken,
+    refresh_token: Option<SecretString>,
+    refresh_at: Instant,
+    expires_at: Instant,
+}
+
+struct LastFetch<E> {
+    outcome: Option<Result<AccessToken, Error<E>>>,
+}
+
+impl<F: TokenFlow> TokenManager<F> {
+    /// A manager with an empty cache.
+    pub fn new(flow: F, http: Http, options: TokenOptions) -> TokenManager<F> {
+        TokenManager {
+            inner: Arc::new(Inner {
+                flow,
+                http,
+                options,
+                cache: RwLock::new(None),
+                fetches: AtomicU64::new(0),
+                fetch: tokio::sync::Mutex::new(LastFetch { outcome: None }),
+            }),
+        }
+    }
+
+    /// The flow.
+    pub fn flow(&self) -> &F {
+        &self.inner.flow
+    }
+
+    /// The HTTP client.
+    pub fn http(&self) -> &Http {
+        &self.inner.http
+    }
+
+    /// The options.
+    pub fn options(&self) -> &TokenOptions {
+        &self.inner.options
+    }
+
+    /// The cached token when it is not due for replacement, without waiting.
+    pub fn cached_token(&self) -> Option<AccessToken> {
+        let now = Instant::now();
+        let cache = self
+            .inner
+            .cache
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        match &*cache {
+            Some(cached) if now < cached.refresh_at => Some(cached.token.clone()),
+            _ => None,
+        }
+    }
+
+    /// A valid access token: the cached one, or a new one.
+    pub async fn access_token(&self) -> Result<AccessToken, Error<F::ErrorBody>> {
+        match self.cached_token() {
+            Some(token) => Ok(token),
+            None => self.fetch_token().await,
+        }
+    }
+
+    /// Forgets `token` if it is still the cached one (an API refused it); the refresh
+    /// token is kept. A token replaced meanwhile is left alone.
+    pub fn invalidate(&self, token: &AccessToken) {
+        let mut cache = self
+            .inner
+            .cache
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(cached) = cache.as_ref().filter(|c| c.token.same_as(token)) {
+            tracing::debug!("access token invalidated");
+            let now = Instant::now();
+            *cache = Some(Arc::new(Cached {
+                token: cached.token.clone(),
+                refresh_token: cached.refresh_token.clone(),
+                refresh_at: now,
+                expires_at: now,
+            }));
+        }
+    }
+
+    /// Sends an API request with `Authorization: Bearer <token>`.
+    ///
+    /// On `401 Unauthorized` the token is invalidated (if still cached), a token is
+    /// obtained again and the request is replayed once, when it can be cloned (a
+    /// streaming body cannot); the replay's answer is returned whatever it is. Other
+    /// answers are returned as they are: the caller decides what a status means.
+    pub async fn send(
+        &self,
+        mut request: reqwest::Request,
+    ) -> Result<reqwest::Response, Error<F::ErrorBody>> {
+        check_transport_security(request.url())?;
+        let replay = request.try_clone();
+        let token = self.access_token().await?;
+        request
+            .headers_mut()
+            .insert(AUTHORIZATION, token.bearer_header());
+        let response = self.execute(request).await?;
+        if response.status() != StatusCode::UNAUTHORIZED {
+            return Ok(response);
+        }
+        let Some(mut replay) = replay else {
+            return Ok(response);
+        };
+        self.invalidate(&token);
+        let fresh = self.access_token().await?;
+        if fresh.same_as(&token) {
+            return Ok(response);
+        }
+        drop(response);
+        tracing::debug!("API answered 401; replaying once with a new token");
+        replay
+            .headers_mut()
+            .insert(AUTHORIZATION, fresh.bearer_header());
+        self.execute(replay).await
+    }
+
+    async fn execute(
+        &self,
+        request: reqwest::Request,
+    ) -> Result<reqwest::Response, Error<F::ErrorBody>> {
+        self.inner
+            .http
+            .client()
+            .execute(request)
+            .await
+            .map_err(|e| Error::from_reqwest(e, Origin::Api))
+    }
+
+    /// The slow path: one caller fetches, the others wait and share its outcome.
+    async fn fetch_token(&self) -> Result<AccessToken, Error<F::ErrorBody>> {
+        let inner = &*self.inner;
+        let seen = inner.fetches.load(Ordering::Acquire);
+        let mut last = match inner.fetch.try_lock() {
+            Ok(guard) => guard,
+            Err(_) => {
+                // Someone is fetching: a token that is still valid need not wait.
+                if let Some(cached) = inner.read_cache() {
+                    if Instant::now() < cached.expires_at {
+                        return Ok(cached.token.clone());
+                    }
+                }
+                inner.fetch.lock().await
+            }
+        };
+        if let Some(token) = self.cached_token() {
+            return Ok(token);
+        }
+        if inner.fetches.load(Ordering::Acquire) != seen {
+            if let Some(outcome) = &last.outcome {
+                return outcome.clone();
+            }
+        }
+
+        let current = inner.read_cache();
+        let outcome = match inner.fetch_new(current.as_deref()).await {
+            Ok(cached) => {
+                let token = cached.token.clone();
+                *inner.cache.write().unwrap_or_else(PoisonError::into_inner) = Some(cached);
+                Ok(token)
+            }
+            Err(error) => match current.filter(|c| Instant::now() < c.expires_at) {
+                Some(still_valid) => {
+                    tracing::debug!(%error, "replacing the access token failed; the current one is still valid");
+                    Ok(still_valid.token.clone())
+                }
+                None => {
+                    tracing::debug!(%error, "obtaining an access token failed");
+                    Err(error)
+                }
+            },
+        };
+        last.outcome = Some(outcome.clone());
+        inner.fetches.fetch_add(1, Ordering::Release);
+        outcome
+    }
+}
+
+impl<F: TokenFlow> Inner<F> {
+    fn read_cache(&self) -> Option<Arc<Cached>> {
+        self.cache
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Runs the refresh grant or the primary grant and builds the cache entry.
+    async fn fetch_new(
+        &self,
+        current: Option<&Cached>,
+    ) -> Result<Arc<Cached>, Error<F::ErrorBody>> {
+        let started = Instant::now();
+        let refresh_token = current
+            .and_then(|c| c.refresh_token.as_ref())
+            .filter(|_| self.flow.has_refresh_grant());
+        let issued = match refresh_token {
+            Some(refresh_token) => {
+                tracing::debug!("refreshing the access token");
+                match self.flow.refresh(&self.http, refresh_token).await {
+                    Ok(mut issued) => {
+                        if issued.refresh_token.is_none() {
+                            issued.refresh_token = Some(refresh_token.clone());
+                        }
+                        issued
+                    }
+                    Err(e) if e.is_grant_refused() => {
+                        tracing::debug!(
+                            status = e.status().map(|s| s.as_u16()),
+                            "refresh refused; running the primary grant"
+                        );
+                        self.flow.obtain(&self.http).await?
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            None => {
+                tracing::debug!("obtaining an access token");
+                self.flow.obtain(&self.http).await?
+            }
+        };
+        let token = AccessToken::new(issued.access_token).map_err(|reason| {
+            Error::new(
+                ErrorKind::UnusableToken {
+                    reason: reason.to_owned(),
+                },
+                Origin::TokenEndpoint,
+            )
+        })?;
+        let lifetime = issued
+            .lifetime
+            .unwrap_or(self.options.default_lifetime)
+            .min(self.options.max_lifetime);
+        let margin = self.options.refresh_margin.min(lifetime / 2);
+        let expires_at = started + lifetime;
+        tracing::debug!(
+            lifetime_secs = lifetime.as_secs(),
+            refresh_token = issued.refresh_token.is_some(),
+            "access token obtained"
+        );
+        Ok(Arc::new(Cached {
+            token,
+            refresh_token: issued.refresh_token,
+            refresh_at: expires_at - margin,
+            expires_at,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_options() {
+        let o = TokenOptions::default();
+        assert_eq!(o.refresh_margin, Duration::from_secs(60));
+        assert_eq!(o.default_lifetime, Duration::from_secs(3600));
+    }
+
+    fn _assert_send_sync<F: TokenFlow>(m: TokenManager<F>) {
+        fn is_send_sync<T: Send + Sync>(_: &T) {}
+        is_send_sync(&m);
+        let _ = async move {
+            let fut = m.access_token();
+            fn is_send<T: Send>(_: &T) {}
+            is_send(&fut);
+        };
+    }
+}

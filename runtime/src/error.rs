@@ -1,0 +1,706 @@
+//! Errors: what went wrong, with the HTTP status and the raw body wherever there is one.
+
+use std::borrow::Cow;
+use std::convert::Infallible;
+use std::fmt;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+
+/// How many bytes of a body `Display` shows.
+const DISPLAY_LIMIT: usize = 4096;
+
+/// A configuration problem: a refused URL, an HTTP client that could not be built.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The input is not a URL.
+    InvalidUrl {
+        /// The input, with any `user:password@` part masked.
+        input: String,
+        /// Why it did not parse.
+        reason: String,
+    },
+    /// Plain `http` to a host that is not loopback: secrets would travel in clear text.
+    InsecureUrl {
+        /// The refused host.
+        host: String,
+    },
+    /// A scheme other than `https` (or `http` to loopback).
+    UnsupportedScheme {
+        /// The refused scheme.
+        scheme: String,
+    },
+    /// The URL contains `user:password@`; credentials belong in the token flow.
+    UrlHasCredentials,
+    /// A base URL with a query or a fragment, which paths cannot be appended to.
+    UrlHasQueryOrFragment {
+        /// The refused URL.
+        url: String,
+    },
+    /// A token request body could not be serialized.
+    RequestBody {
+        /// The serializer's message (it never contains the body).
+        message: String,
+    },
+    /// The TLS configuration could not be built (for example no root certificates).
+    Tls {
+        /// The TLS library's message.
+        message: String,
+    },
+    /// The HTTP client could not be built.
+    HttpClient(Arc<reqwest::Error>),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::InvalidUrl { input, reason } => {
+                write!(f, "`{input}` is not a valid URL: {reason}")
+            }
+            ConfigError::InsecureUrl { host } => write!(
+                f,
+                "refusing plain http to `{host}`: use https (plain http is accepted only for \
+                 loopback hosts: 127.0.0.0/8, ::1, localhost)"
+            ),
+            ConfigError::UnsupportedScheme { scheme } => {
+                write!(f, "unsupported URL scheme `{scheme}`: use https")
+            }
+            ConfigError::UrlHasCredentials => f.write_str(
+                "the URL contains credentials (user:password@); pass credentials to the token flow instead",
+            ),
+            ConfigError::UrlHasQueryOrFragment { url } => {
+                write!(f, "a base URL cannot have a query or a fragment: `{url}`")
+            }
+            ConfigError::RequestBody { message } => {
+                write!(f, "the token request body could not be serialized: {message}")
+            }
+            ConfigError::Tls { message } => write!(f, "TLS configuration failed: {message}"),
+            ConfigError::HttpClient(_) => f.write_str("the HTTP client could not be built"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ConfigError::HttpClient(e) => Some(&**e),
+            _ => None,
+        }
+    }
+}
+
+/// A response body kept for diagnostics: the bytes that were read (at most
+/// [`HttpOptions::max_body_bytes`](crate::HttpOptions::max_body_bytes)) and whether the
+/// server sent more.
+///
+/// `Display` shows at most 4 KiB as lossy UTF-8. Bodies of token responses are kept with
+/// the token values masked.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct RawBody {
+    bytes: Bytes,
+    truncated: bool,
+}
+
+impl RawBody {
+    /// Wraps bytes; `truncated` tells that the server sent more than these.
+    pub fn new(bytes: impl Into<Bytes>, truncated: bool) -> RawBody {
+        RawBody {
+            bytes: bytes.into(),
+            truncated,
+        }
+    }
+
+    /// The bytes that were read.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The bytes as text, invalid UTF-8 replaced.
+    pub fn text(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.bytes)
+    }
+
+    /// Whether the server sent more than was read.
+    pub fn is_truncated(&self) -> bool {
+        self.truncated
+    }
+
+    /// Whether no byte was read.
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    fn preview(&self) -> (Cow<'_, str>, bool) {
+        let cut = self.bytes.len() > DISPLAY_LIMIT;
+        let shown = &self.bytes[..self.bytes.len().min(DISPLAY_LIMIT)];
+        (String::from_utf8_lossy(shown), cut || self.truncated)
+    }
+}
+
+impl fmt::Display for RawBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.bytes.is_empty() {
+            return f.write_str(if self.truncated {
+                "(body not read)"
+            } else {
+                "(empty body)"
+            });
+        }
+        let (text, more) = self.preview();
+        f.write_str(text.trim_end())?;
+        if more {
+            write!(f, "… ({} bytes read", self.bytes.len())?;
+            f.write_str(if self.truncated {
+                ", more not read)"
+            } else {
+                ")"
+            })?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for RawBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (text, _) = self.preview();
+        f.debug_struct("RawBody")
+            .field("len", &self.bytes.len())
+            .field("truncated", &self.truncated)
+            .field("text", &text)
+            .finish()
+    }
+}
+
+/// Who answered (or failed to): decides the wording of messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Origin {
+    /// The token endpoint.
+    TokenEndpoint,
+    /// An API endpoint called with a token.
+    Api,
+}
+
+impl Origin {
+    fn noun(self) -> &'static str {
+        match self {
+            Origin::TokenEndpoint => "token endpoint",
+            Origin::Api => "API",
+        }
+    }
+}
+
+/// What happened. `E` is the API's documented error body type.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ErrorKind<E> {
+    /// Connecting, sending the request or reading the answer failed (after retries).
+    Transport {
+        /// The HTTP client's error (its URL removed).
+        source: Arc<reqwest::Error>,
+    },
+    /// No answer within the configured timeout (after retries).
+    Timeout {
+        /// The HTTP client's error (its URL removed).
+        source: Arc<reqwest::Error>,
+    },
+    /// The server answered with a redirect (3xx), which was not followed.
+    Redirect {
+        /// The status of the answer.
+        status: StatusCode,
+    },
+    /// The HTTP client followed a redirect (it was not built with
+    /// `redirect::Policy::none()`); the answer was discarded.
+    RedirectFollowed {
+        /// The status of the final answer.
+        status: StatusCode,
+    },
+    /// The server answered with a status other than 2xx.
+    Status {
+        /// The status.
+        status: StatusCode,
+        /// The documented error body, when the body decoded as one.
+        documented: Option<E>,
+        /// The raw body, always kept.
+        body: RawBody,
+    },
+    /// A 2xx answer whose body could not be decoded.
+    Decode {
+        /// The status.
+        status: StatusCode,
+        /// The raw body.
+        body: RawBody,
+        /// The path of the failing field (such as `expires_in` or `items[2].id`), empty
+        /// when the body as a whole is unusable.
+        path: String,
+        /// What was wrong.
+        message: String,
+    },
+    /// A 2xx answer larger than the configured cap; only its first bytes were read.
+    BodyTooLarge {
+        /// The status.
+        status: StatusCode,
+        /// The first bytes.
+        body: RawBody,
+        /// The cap, in bytes.
+        limit: usize,
+    },
+    /// The token endpoint issued a token this runtime cannot use (a non-bearer token
+    /// type, characters not allowed in a header).
+    UnusableToken {
+        /// Why.
+        reason: String,
+    },
+    /// A configuration problem.
+    Config(ConfigError),
+}
+
+/// An error from a token request or an API call.
+///
+/// [`kind`](Error::kind) tells what happened. `Display` is a one-line message meant for a
+/// person ("token endpoint answered 401 Unauthorized: {"message":"Unauthorized"}") and
+/// never contains a secret: request bodies are never shown, token values in response
+/// bodies are masked.
+#[derive(Clone)]
+pub struct Error<E> {
+    inner: Box<Inner<E>>,
+}
+
+#[derive(Debug, Clone)]
+struct Inner<E> {
+    kind: ErrorKind<E>,
+    origin: Origin,
+    attempts: u32,
+}
+
+impl<E> Error<E> {
+    /// Builds an error.
+    pub fn new(kind: ErrorKind<E>, origin: Origin) -> Error<E> {
+        Error {
+            inner: Box::new(Inner {
+                kind,
+                origin,
+                attempts: 1,
+            }),
+        }
+    }
+
+    /// Records how many attempts were made.
+    pub fn with_attempts(mut self, attempts: u32) -> Error<E> {
+        self.inner.attempts = attempts;
+        self
+    }
+
+    /// Changes who the error is attributed to.
+    pub fn with_origin(mut self, origin: Origin) -> Error<E> {
+        self.inner.origin = origin;
+        self
+    }
+
+    /// What happened.
+    pub fn kind(&self) -> &ErrorKind<E> {
+        &self.inner.kind
+    }
+
+    /// What happened, by value.
+    pub fn into_kind(self) -> ErrorKind<E> {
+        self.inner.kind
+    }
+
+    /// Who answered or failed to.
+    pub fn origin(&self) -> Origin {
+        self.inner.origin
+    }
+
+    /// How many requests were made (more than one when transient failures were retried).
+    pub fn attempts(&self) -> u32 {
+        self.inner.attempts
+    }
+
+    /// The HTTP status, when there was an answer.
+    pub fn status(&self) -> Option<StatusCode> {
+        match &self.inner.kind {
+            ErrorKind::Redirect { status }
+            | ErrorKind::RedirectFollowed { status }
+            | ErrorKind::Status { status, .. }
+            | ErrorKind::Decode { status, .. }
+            | ErrorKind::BodyTooLarge { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The raw body, when there was one.
+    pub fn body(&self) -> Option<&RawBody> {
+        match &self.inner.kind {
+            ErrorKind::Status { body, .. }
+            | ErrorKind::Decode { body, .. }
+            | ErrorKind::BodyTooLarge { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+
+    /// The documented error body, when the answer carried one that decoded.
+    pub fn documented(&self) -> Option<&E> {
+        match &self.inner.kind {
+            ErrorKind::Status { documented, .. } => documented.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// Whether a token endpoint refused a grant: status 400 or 401, or an error body
+    /// naming `invalid_grant` (RFC 6749 §5.2). The token manager then falls back from the
+    /// refresh grant to the primary grant once.
+    pub fn is_grant_refused(&self) -> bool {
+        match &self.inner.kind {
+            ErrorKind::Status { status, body, .. } => {
+                *status == StatusCode::BAD_REQUEST
+                    || *status == StatusCode::UNAUTHORIZED
+                    || contains(body.as_bytes(), b"invalid_grant")
+            }
+            _ => false,
+        }
+    }
+
+    /// Converts the documented body type.
+    pub fn map_documented<F>(self, f: impl FnOnce(E) -> F) -> Error<F> {
+        let Inner {
+            kind,
+            origin,
+            attempts,
+        } = *self.inner;
+        let kind = match kind {
+            ErrorKind::Transport { source } => ErrorKind::Transport { source },
+            ErrorKind::Timeout { source } => ErrorKind::Timeout { source },
+            ErrorKind::Redirect { status } => ErrorKind::Redirect { status },
+            ErrorKind::RedirectFollowed { status } => ErrorKind::RedirectFollowed { status },
+            ErrorKind::Status {
+                status,
+                documented,
+                body,
+            } => ErrorKind::Status {
+                status,
+                documented: documented.map(f),
+                body,
+            },
+            ErrorKind::Decode {
+                status,
+                body,
+                path,
+                message,
+            } => ErrorKind::Decode {
+                status,
+                body,
+                path,
+                message,
+            },
+            ErrorKind::BodyTooLarge {
+                status,
+                body,
+                limit,
+            } => ErrorKind::BodyTooLarge {
+                status,
+                body,
+                limit,
+            },
+            ErrorKind::UnusableToken { reason } => ErrorKind::UnusableToken { reason },
+            ErrorKind::Config(e) => ErrorKind::Config(e),
+        };
+        Error {
+            inner: Box::new(Inner {
+                kind,
+                origin,
+                attempts,
+            }),
+        }
+    }
+
+    /// Wraps a transport error from the HTTP client, removing its URL.
+    pub(crate) fn from_reqwest(error: reqwest::Error, origin: Origin) -> Error<E> {
+        let source = Arc::new(error.without_url());
+        let kind = if source.is_timeout() {
+            ErrorKind::Timeout { source }
+        } else {
+            ErrorKind::Transport { source }
+        };
+        Error::new(kind, origin)
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn describe_transport(e: &reqwest::Error) -> &'static str {
+    if e.is_connect() {
+        "could not connect"
+    } else if e.is_body() || e.is_decode() {
+        "reading the answer failed"
+    } else if e.is_request() {
+        "sending the request failed"
+    } else if e.is_builder() {
+        "the request could not be built"
+    } else {
+        "the request failed"
+    }
+}
+
+impl<E> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let who = self.inner.origin.noun();
+        match &self.inner.kind {
+            ErrorKind::Transport { source } => {
+                write!(f, "{who}: {}", describe_transport(source))?;
+                // The innermost cause (such as "Connection refused") is the useful part.
+                let mut cause: &dyn std::error::Error = &**source;
+                while let Some(next) = cause.source() {
+                    cause = next;
+                }
+                if !std::ptr::addr_eq(cause, &**source) {
+                    write!(f, " ({cause})")?;
+                }
+            }
+            ErrorKind::Timeout { .. } => write!(f, "{who} did not answer in time")?,
+            ErrorKind::Redirect { status } => write!(
+                f,
+                "{who} answered {status} (a redirect), which is not followed"
+            )?,
+            ErrorKind::RedirectFollowed { status } => write!(
+                f,
+                "the HTTP client followed a redirect from the {who} (final answer {status}); \
+                 the answer was discarded: build the client without redirects"
+            )?,
+            ErrorKind::Status { status, body, .. } => write!(f, "{who} answered {status}: {body}")?,
+            ErrorKind::Decode {
+                status,
+                body,
+                path,
+                message,
+            } => {
+                write!(
+                    f,
+                    "{who} answered {status} with a body that could not be decoded"
+                )?;
+                if !path.is_empty() {
+                    write!(f, " at `{path}`")?;
+                }
+                write!(f, ": {message}; body: {body}")?;
+            }
+            ErrorKind::BodyTooLarge {
+                status,
+                body,
+                limit,
+            } => write!(
+                f,
+                "{who} answered {status} with a body larger than {limit} bytes; it starts: {body}"
+            )?,
+            ErrorKind::UnusableToken { reason } => {
+                write!(f, "{who} issued an unusable token: {reason}")?
+            }
+            ErrorKind::Config(e) => write!(f, "configuration error: {e}")?,
+        }
+        if self.inner.attempts > 1 {
+            write!(f, " (after {} attempts)", self.inner.attempts)?;
+        }
+        Ok(())
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("kind", &self.inner.kind)
+            .field("origin", &self.inner.origin)
+            .field("attempts", &self.inner.attempts)
+            .finish()
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.inner.kind {
+            ErrorKind::Transport { source } | ErrorKind::Timeout { source } => Some(&**source),
+            ErrorKind::Config(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl<E> From<ConfigError> for Error<E> {
+    fn from(e: ConfigError) -> Self {
+        Error::new(ErrorKind::Config(e), Origin::TokenEndpoint)
+    }
+}
+
+/// An [`Error`] without a documented body type: what [`Http::send_token_request`] and
+/// [`RawResponse::decode_json`] return. It converts into any `Error<E>` with `?`.
+///
+/// [`Http::send_token_request`]: crate::Http::send_token_request
+/// [`RawResponse::decode_json`]: crate::RawResponse::decode_json
+#[derive(Clone)]
+pub struct HttpError(Error<Infallible>);
+
+impl HttpError {
+    pub(crate) fn new(kind: ErrorKind<Infallible>, origin: Origin) -> HttpError {
+        HttpError(Error::new(kind, origin))
+    }
+
+    pub(crate) fn from_reqwest(error: reqwest::Error, origin: Origin) -> HttpError {
+        HttpError(Error::from_reqwest(error, origin))
+    }
+
+    pub(crate) fn with_attempts(self, attempts: u32) -> HttpError {
+        HttpError(self.0.with_attempts(attempts))
+    }
+
+    /// What happened.
+    pub fn kind(&self) -> &ErrorKind<Infallible> {
+        self.0.kind()
+    }
+
+    /// How many requests were made.
+    pub fn attempts(&self) -> u32 {
+        self.0.attempts()
+    }
+
+    /// The HTTP status, when there was an answer.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.0.status()
+    }
+
+    /// Converts into an [`Error`] with any documented body type.
+    pub fn typed<E>(self) -> Error<E> {
+        self.0.map_documented(|never| match never {})
+    }
+}
+
+impl<E> From<HttpError> for Error<E> {
+    fn from(e: HttpError) -> Self {
+        e.typed()
+    }
+}
+
+impl From<ConfigError> for HttpError {
+    fn from(e: ConfigError) -> Self {
+        HttpError(e.into())
+    }
+}
+
+impl fmt::Display for HttpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Debug for HttpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for HttpError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status_error(status: u16, body: &str) -> Error<String> {
+        Error::new(
+            ErrorKind::Status {
+                status: StatusCode::from_u16(status).unwrap(),
+                documented: None,
+                body: RawBody::new(body.to_owned(), false),
+            },
+            Origin::TokenEndpoint,
+        )
+    }
+
+    #[test]
+    fn status_display_is_useful() {
+        let e = status_error(401, r#"{"message":"Unauthorized"}"#);
+        assert_eq!(
+            e.to_string(),
+            r#"token endpoint answered 401 Unauthorized: {"message":"Unauthorized"}"#
+        );
+        let e = status_error(502, "").with_attempts(3);
+        assert_eq!(
+            e.to_string(),
+            "token endpoint answered 502 Bad Gateway: (empty body) (after 3 attempts)"
+        );
+    }
+
+    #[test]
+    fn long_bodies_are_cut_for_display_but_kept() {
+        let body = "x".repeat(10_000);
+        let e = status_error(500, &body);
+        let shown = e.to_string();
+        assert!(shown.len() < 4200, "{}", shown.len());
+        assert!(shown.contains("(10000 bytes read)"));
+        assert_eq!(e.body().unwrap().as_bytes().len(), 10_000);
+    }
+
+    #[test]
+    fn display_cut_respects_utf8() {
+        let body = "é".repeat(3000); // 6000 bytes, the cut falls inside a character
+        let raw = RawBody::new(body, true);
+        let shown = raw.to_string();
+        assert!(
+            shown.ends_with("(6000 bytes read, more not read)"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn grant_refusal() {
+        assert!(status_error(400, "{}").is_grant_refused());
+        assert!(status_error(401, "{}").is_grant_refused());
+        assert!(status_error(403, r#"{"error":"invalid_grant"}"#).is_grant_refused());
+        assert!(!status_error(403, "{}").is_grant_refused());
+        assert!(!status_error(500, "{}").is_grant_refused());
+    }
+
+    #[test]
+    fn accessors_and_mapping() {
+        let e: Error<u8> = Error::new(
+            ErrorKind::Status {
+                status: StatusCode::BAD_REQUEST,
+                documented: Some(7),
+                body: RawBody::new("seven", false),
+            },
+            Origin::Api,
+        );
+        assert_eq!(e.status(), Some(StatusCode::BAD_REQUEST));
+        assert_eq!(e.documented(), Some(&7));
+        assert_eq!(e.body().unwrap().text(), "seven");
+        assert_eq!(e.origin(), Origin::Api);
+        let mapped = e.map_documented(|n| n.to_string());
+        assert_eq!(mapped.documented().map(String::as_str), Some("7"));
+        assert!(
+            mapped
+                .to_string()
+                .starts_with("API answered 400 Bad Request")
+        );
+    }
+
+    #[test]
+    fn http_error_converts_with_question_mark() {
+        fn inner() -> Result<(), HttpError> {
+            Err(ConfigError::UrlHasCredentials.into())
+        }
+        fn outer() -> Result<(), Error<String>> {
+            inner()?;
+            Ok(())
+        }
+        let e = outer().unwrap_err();
+        assert!(matches!(
+            e.kind(),
+            ErrorKind::Config(ConfigError::UrlHasCredentials)
+        ));
+        assert!(std::error::Error::source(&e).is_some());
+    }
+}

@@ -1,0 +1,75 @@
+//! Hand-written runtime shared by every generated API module: validated URLs, secrets,
+//! token requests with bounded retries, lenient token-response parsing, and a token
+//! manager that caches access tokens, refreshes them before expiry and makes sure that
+//! concurrent callers cause a single token request.
+//!
+//! # Layout
+//!
+//! | module | what it holds |
+//! | --- | --- |
+//! | [`url`](crate::BaseUrl) | [`BaseUrl`]: https, or plain http to loopback only |
+//! | [`secret`](crate::BasicAuth) | [`BasicAuth`], [`AccessToken`]; re-exports [`SecretString`], [`ExposeSecret`] |
+//! | [`http`](crate::Http) | [`Http`], [`HttpOptions`], [`TokenRequest`], [`RawResponse`] |
+//! | [`retry`](crate::RetryPolicy) | [`RetryPolicy`]: which failures are retried and how long to wait |
+//! | [`token`](crate::IssuedToken) | [`IssuedToken::parse`], [`TokenFields`]: lenient token responses |
+//! | [`cache`](crate::TokenManager) | [`TokenFlow`], [`TokenManager`], [`TokenOptions`] |
+//! | [`error`](crate::Error) | [`Error`], [`ErrorKind`], [`HttpError`], [`ConfigError`], [`RawBody`] |
+//!
+//! # How generated code uses it
+//!
+//! A generated module implements [`TokenFlow`] for each grant of its API: it serializes its
+//! typed request body with `serde_json`, hands the bytes to [`Http::send_token_request`]
+//! and turns the answer into an [`IssuedToken`] with [`RawResponse::into_token`], passing
+//! the wire names of the response fields ([`TokenFields`]) and a closure that decodes the
+//! API's documented error body leniently. Applications then hold a [`TokenManager`] and
+//! call [`TokenManager::access_token`] or [`TokenManager::send`].
+//!
+//! # Decisions
+//!
+//! * **TLS: rustls with the `ring` provider**, through reqwest's `rustls-no-provider`
+//!   feature and a preconfigured [`rustls::ClientConfig`] (platform root certificates via
+//!   `rustls-platform-verifier`, the same verifier reqwest uses by default). Measured on
+//!   this project's 2-core machine, a clean debug build of the runtime's dependencies
+//!   takes about 37 CPU-seconds (30–34 s wall) with ring against about 55 CPU-seconds
+//!   (36–54 s wall) with reqwest's default `rustls` feature, whose aws-lc-rs provider
+//!   compiles a large C library. No process-wide crypto provider is installed, so an
+//!   application that installs its own is not disturbed.
+//! * **No redirects** on token requests: the client is built with
+//!   `redirect::Policy::none()`, a 3xx answer is an error, and an answer whose URL differs
+//!   from the request's (a client supplied by the application that follows redirects) is
+//!   discarded.
+//! * **Fast path**: a cached token is read under a `std::sync::RwLock` holding an `Arc`;
+//!   the token is an `Arc` too, so a cache hit costs two uncontended atomic operations
+//!   and a clock read. Fetching is serialized by a `tokio::sync::Mutex`, and callers that
+//!   waited during a fetch share its outcome (single flight, also for failures).
+//! * **Time**: lifetimes are measured with [`tokio::time::Instant`] so tests run with
+//!   paused time; [`std::time::SystemTime`] is used only for a response's `created_at`.
+//! * Errors carry the HTTP status and the raw body wherever there is one; token response
+//!   bodies are shown with token values masked; request bodies are never shown.
+#![deny(missing_docs)]
+
+mod cache;
+mod error;
+mod http;
+mod retry;
+mod secret;
+mod tls;
+mod token;
+mod url;
+
+pub use crate::cache::{TokenFlow, TokenManager, TokenOptions};
+pub use crate::error::{ConfigError, Error, ErrorKind, HttpError, Origin, RawBody};
+pub use crate::http::{Http, HttpOptions, RawResponse, TokenRequest, lenient_json};
+pub use crate::retry::RetryPolicy;
+pub use crate::secret::{AccessToken, BasicAuth, ExposeSecret, SecretString};
+pub use crate::token::{IssuedToken, MAX_TOKEN_LIFETIME, TokenFields, TokenParseError};
+pub use crate::url::BaseUrl;
+
+/// Re-exported: the body type of [`RawResponse`].
+pub use bytes::Bytes;
+/// Re-exported so generated code and applications name the same versions.
+pub use reqwest;
+/// Re-exported: HTTP status codes as used by [`ErrorKind`].
+pub use reqwest::StatusCode;
+/// Re-exported: the parsed URL type used by [`BaseUrl`] and [`TokenRequest`].
+pub use reqwest::Url;

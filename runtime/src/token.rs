@@ -1,0 +1,794 @@
+//! Lenient parsing of token responses, as real token endpoints send them.
+
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+#[cfg(test)]
+use secrecy::ExposeSecret;
+use secrecy::SecretString;
+use serde_json::Value;
+
+use crate::secret::AccessToken;
+
+/// The longest lifetime a token response can claim; longer values are clamped to it.
+pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(365 * 24 * 60 * 60);
+
+/// The wire names of a token response's fields, as the API documents them.
+///
+/// A name starting with `/` is a JSON pointer (RFC 6901) into a nested body, for
+/// responses such as `{"data": {"accessToken": …}}`: `"/data/accessToken"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TokenFields {
+    /// The access token (required in a response).
+    pub access_token: &'static str,
+    /// The token type; missing means bearer.
+    pub token_type: Option<&'static str>,
+    /// The lifetime in seconds.
+    pub expires_in: Option<&'static str>,
+    /// The refresh token.
+    pub refresh_token: Option<&'static str>,
+    /// When the token was created (Doorkeeper): unix seconds or RFC 3339.
+    pub created_at: Option<&'static str>,
+    /// The granted scope: a space-separated string or an array of strings.
+    pub scope: Option<&'static str>,
+}
+
+impl TokenFields {
+    /// RFC 6749 names: `access_token`, `token_type`, `expires_in`, `refresh_token`,
+    /// plus `created_at` (Doorkeeper) and `scope`.
+    pub const SNAKE_CASE: TokenFields = TokenFields {
+        access_token: "access_token",
+        token_type: Some("token_type"),
+        expires_in: Some("expires_in"),
+        refresh_token: Some("refresh_token"),
+        created_at: Some("created_at"),
+        scope: Some("scope"),
+    };
+
+    /// camelCase names: `accessToken`, `tokenType`, `expiresIn`, `refreshToken`,
+    /// `createdAt`, `scope`.
+    pub const CAMEL_CASE: TokenFields = TokenFields {
+        access_token: "accessToken",
+        token_type: Some("tokenType"),
+        expires_in: Some("expiresIn"),
+        refresh_token: Some("refreshToken"),
+        created_at: Some("createdAt"),
+        scope: Some("scope"),
+    };
+}
+
+impl Default for TokenFields {
+    fn default() -> Self {
+        TokenFields::SNAKE_CASE
+    }
+}
+
+/// A token as issued by a token endpoint.
+#[derive(Clone)]
+pub struct IssuedToken {
+    /// The access token.
+    pub access_token: SecretString,
+    /// The refresh token, when one was issued.
+    pub refresh_token: Option<SecretString>,
+    /// How long the token stays valid from now (already reduced by the time elapsed
+    /// since `created_at`); `None` when the response did not say.
+    pub lifetime: Option<Duration>,
+    /// The granted scope, space-separated.
+    pub scope: Option<String>,
+}
+
+impl fmt::Debug for IssuedToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IssuedToken")
+            .field("access_token", &"[REDACTED]")
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| "[REDACTED]"),
+            )
+            .field("lifetime", &self.lifetime)
+            .field("scope", &self.scope)
+            .finish()
+    }
+}
+
+/// Why a token response could not be used. Messages never contain token values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TokenParseError {
+    /// The body is not a usable token response.
+    Malformed {
+        /// The failing field's wire name, empty for the body as a whole.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The token type is not bearer (for example `mac`).
+    UnsupportedTokenType {
+        /// The type the server named (at most 64 characters kept).
+        token_type: String,
+    },
+}
+
+impl fmt::Display for TokenParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TokenParseError::Malformed { path, message } if path.is_empty() => f.write_str(message),
+            TokenParseError::Malformed { path, message } => write!(f, "`{path}`: {message}"),
+            TokenParseError::UnsupportedTokenType { token_type } => write!(
+                f,
+                "token type `{token_type}` is not supported; only bearer tokens are"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for TokenParseError {}
+
+fn malformed(path: &str, message: impl Into<String>) -> TokenParseError {
+    TokenParseError::Malformed {
+        path: path.to_owned(),
+        message: message.into(),
+    }
+}
+
+impl IssuedToken {
+    /// Reads a token response leniently:
+    ///
+    /// * the access token must be a non-empty string usable in a header;
+    /// * `token_type` missing or `null` means bearer; `bearer` is matched in any case; any
+    ///   other type is refused;
+    /// * `expires_in` may be an integer, a float, a numeric string, `null` or missing
+    ///   (`None`: the token manager applies its default lifetime); a negative value counts
+    ///   as 0, a value over [`MAX_TOKEN_LIFETIME`] is clamped; an unreadable value counts
+    ///   as missing;
+    /// * `created_at` (unix seconds, milliseconds, or RFC 3339) makes the lifetime count
+    ///   from then, measured against `now`; when that would leave a freshly issued token
+    ///   already expired, the clocks disagree and `created_at` is ignored;
+    /// * `refresh_token` `null`, empty or missing means none;
+    /// * `scope` may be a string or an array of strings.
+    pub fn parse(
+        body: &[u8],
+        fields: &TokenFields,
+        now: SystemTime,
+    ) -> Result<IssuedToken, TokenParseError> {
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Err(malformed("", "empty body"));
+        }
+        let value: Value =
+            serde_json::from_slice(body).map_err(|e| malformed("", format!("not JSON: {e}")))?;
+        if !value.is_object() {
+            return Err(malformed("", "expected a JSON object"));
+        }
+        let object = &value;
+
+        let access_token = match field(object, fields.access_token) {
+            Some(Value::String(s)) if !s.is_empty() => SecretString::from(s.as_str()),
+            Some(Value::String(_)) => return Err(malformed(fields.access_token, "is empty")),
+            None | Some(Value::Null) => return Err(malformed(fields.access_token, "is missing")),
+            Some(other) => {
+                return Err(malformed(
+                    fields.access_token,
+                    format!("expected a string, found {}", type_name(other)),
+                ));
+            }
+        };
+        if let Err(reason) = AccessToken::new(access_token.clone()) {
+            return Err(malformed(fields.access_token, reason));
+        }
+
+        if let Some(name) = fields.token_type {
+            match field(object, name) {
+                None | Some(Value::Null) => {}
+                Some(Value::String(s)) if s.trim().eq_ignore_ascii_case("bearer") => {}
+                Some(Value::String(s)) => {
+                    return Err(TokenParseError::UnsupportedTokenType {
+                        token_type: s.chars().take(64).collect(),
+                    });
+                }
+                Some(other) => {
+                    return Err(malformed(
+                        name,
+                        format!("expected a string, found {}", type_name(other)),
+                    ));
+                }
+            }
+        }
+
+        let refresh_token = match fields.refresh_token.map(|name| (name, field(object, name))) {
+            None | Some((_, None | Some(Value::Null))) => None,
+            Some((_, Some(Value::String(s)))) if s.is_empty() => None,
+            Some((_, Some(Value::String(s)))) => Some(SecretString::from(s.as_str())),
+            Some((name, Some(other))) => {
+                return Err(malformed(
+                    name,
+                    format!("expected a string, found {}", type_name(other)),
+                ));
+            }
+        };
+
+        let expires_in = fields
+            .expires_in
+            .and_then(|name| field(object, name))
+            .and_then(seconds_of);
+        let created_at = fields
+            .created_at
+            .and_then(|name| field(object, name))
+            .and_then(instant_of);
+        let lifetime = expires_in.map(|lifetime| match created_at {
+            Some(created) => {
+                let elapsed = now.duration_since(created).unwrap_or(Duration::ZERO);
+                if elapsed < lifetime {
+                    lifetime - elapsed
+                } else {
+                    tracing::debug!(
+                        "token response's created_at is older than its lifetime; clocks disagree, ignoring created_at"
+                    );
+                    lifetime
+                }
+            }
+            None => lifetime,
+        });
+
+        let scope = fields
+            .scope
+            .and_then(|name| field(object, name))
+            .and_then(|v| match v {
+                Value::String(s) => Some(s.clone()),
+                Value::Array(items) => Some(
+                    items
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ),
+                _ => None,
+            });
+
+        Ok(IssuedToken {
+            access_token,
+            refresh_token,
+            lifetime,
+            scope,
+        })
+    }
+}
+
+/// A top-level field, or a nested one when `name` is a JSON pointer.
+fn field<'a>(body: &'a Value, name: &str) -> Option<&'a Value> {
+    if name.starts_with('/') {
+        body.pointer(name)
+    } else {
+        body.get(name)
+    }
+}
+
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A number, or a string holding one.
+fn number_of(value: &Value) -> Option<f64> {
+    let n = match value {
+        Value::Number(n) => n.as_f64()?,
+        Value::String(s) => s.trim().parse::<f64>().ok()?,
+        _ => return None,
+    };
+    n.is_finite().then_some(n)
+}
+
+/// A lifetime in seconds, clamped to `[0, MAX_TOKEN_LIFETIME]`.
+fn seconds_of(value: &Value) -> Option<Duration> {
+    let Some(seconds) = number_of(value) else {
+        if !value.is_null() {
+            tracing::debug!(
+                found = type_name(value),
+                "token response's lifetime is unreadable; using the default"
+            );
+        }
+        return None;
+    };
+    let clamped = seconds.clamp(0.0, MAX_TOKEN_LIFETIME.as_secs_f64());
+    Some(Duration::try_from_secs_f64(clamped).unwrap_or(MAX_TOKEN_LIFETIME))
+}
+
+/// A point in time: unix seconds (or milliseconds when the number is too large to be
+/// seconds), or an RFC 3339 string.
+fn instant_of(value: &Value) -> Option<SystemTime> {
+    if let Some(n) = number_of(value) {
+        // 1e11 seconds is the year 5138: such a number is milliseconds.
+        let seconds = if n.abs() >= 1e11 { n / 1000.0 } else { n };
+        let offset = Duration::try_from_secs_f64(seconds.abs()).ok()?;
+        return if seconds >= 0.0 {
+            SystemTime::UNIX_EPOCH.checked_add(offset)
+        } else {
+            SystemTime::UNIX_EPOCH.checked_sub(offset)
+        };
+    }
+    value.as_str().and_then(parse_rfc3339)
+}
+
+/// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, also with a space or a lower-case
+/// `t` as separator and a lower-case `z`.
+fn parse_rfc3339(input: &str) -> Option<SystemTime> {
+    let s = input.trim().as_bytes();
+    let digits = |range: std::ops::Range<usize>| -> Option<i64> {
+        let part = s.get(range)?;
+        if !part.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        std::str::from_utf8(part).ok()?.parse().ok()
+    };
+    let year = digits(0..4)?;
+    let month = digits(5..7)?;
+    let day = digits(8..10)?;
+    let hour = digits(11..13)?;
+    let minute = digits(14..16)?;
+    let second = digits(17..19)?;
+    if s.get(4) != Some(&b'-')
+        || s.get(7) != Some(&b'-')
+        || !matches!(s.get(10), Some(b'T' | b't' | b' '))
+        || s.get(13) != Some(&b':')
+        || s.get(16) != Some(&b':')
+    {
+        return None;
+    }
+    if !(1..=12).contains(&month)
+        || day < 1
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    let mut rest = &s[19..];
+    let mut nanos: u32 = 0;
+    if rest.first() == Some(&b'.') {
+        let count = rest[1..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if count == 0 {
+            return None;
+        }
+        for (i, b) in rest[1..=count].iter().enumerate().take(9) {
+            nanos += u32::from(b - b'0') * 10u32.pow(8 - i as u32);
+        }
+        rest = &rest[count + 1..];
+    }
+    let offset_seconds: i64 = match rest {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let two = |a: u8, b: u8| -> Option<i64> {
+                (a.is_ascii_digit() && b.is_ascii_digit())
+                    .then(|| i64::from(a - b'0') * 10 + i64::from(b - b'0'))
+            };
+            let (h, m) = (two(*h1, *h2)?, two(*m1, *m2)?);
+            if h > 23 || m > 59 {
+                return None;
+            }
+            let total = h * 3600 + m * 60;
+            if *sign == b'-' { -total } else { total }
+        }
+        _ => return None,
+    };
+    let days = days_from_civil(year, month, day);
+    let unix = days * 86_400 + hour * 3600 + minute * 60 + second - offset_seconds;
+    let whole = Duration::from_secs(unix.unsigned_abs());
+    let time = if unix >= 0 {
+        SystemTime::UNIX_EPOCH.checked_add(whole)?
+    } else {
+        SystemTime::UNIX_EPOCH.checked_sub(whole)?
+    };
+    time.checked_add(Duration::from_nanos(u64::from(nanos)))
+}
+
+fn is_leap(year: i64) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if is_leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Masks the values of token fields in a body kept for diagnostics. Works on text, so
+/// truncated or otherwise invalid JSON is masked too.
+pub(crate) fn redact_token_values(body: &[u8], fields: &TokenFields) -> Vec<u8> {
+    const MASK: &[u8] = b"[REDACTED]";
+    let mut keys: Vec<&str> = vec![
+        "access_token",
+        "refresh_token",
+        "id_token",
+        "accessToken",
+        "refreshToken",
+        "idToken",
+        "token",
+    ];
+    for name in [Some(fields.access_token), fields.refresh_token]
+        .into_iter()
+        .flatten()
+    {
+        let last = name.rsplit('/').next().unwrap_or(name);
+        if !last.is_empty() && !keys.contains(&last) {
+            keys.push(last);
+        }
+    }
+
+    let mut out = Vec::with_capacity(body.len());
+    let mut i = 0;
+    while i < body.len() {
+        if body[i] != b'"' {
+            out.push(body[i]);
+            i += 1;
+            continue;
+        }
+        // A quoted string: is it one of the keys, followed by `:`?
+        let end = string_end(body, i + 1);
+        let inner = &body[i + 1..end.min(body.len())];
+        out.extend_from_slice(&body[i..(end + 1).min(body.len())]);
+        i = end + 1;
+        if !keys.iter().any(|k| k.as_bytes() == inner) {
+            continue;
+        }
+        let mut j = i;
+        while j < body.len() && body[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        if body.get(j) != Some(&b':') {
+            continue;
+        }
+        j += 1;
+        while j < body.len() && body[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        out.extend_from_slice(&body[i..j]);
+        match body.get(j) {
+            Some(b'"') => {
+                let value_end = string_end(body, j + 1);
+                out.push(b'"');
+                out.extend_from_slice(MASK);
+                if value_end < body.len() {
+                    out.push(b'"');
+                }
+                i = value_end + 1;
+            }
+            Some(b'n') if body[j..].starts_with(b"null") => i = j,
+            Some(_) => {
+                // A number or something else: mask up to the next delimiter.
+                let mut k = j;
+                while k < body.len() && !matches!(body[k], b',' | b'}' | b']') {
+                    k += 1;
+                }
+                out.extend_from_slice(MASK);
+                i = k;
+            }
+            None => i = j,
+        }
+    }
+    out
+}
+
+/// The index of the quote closing a string whose contents start at `start`, or
+/// `body.len()` when it is never closed.
+fn string_end(body: &[u8], start: usize) -> usize {
+    let mut k = start;
+    while k < body.len() {
+        match body[k] {
+            b'\\' => k += 2,
+            b'"' => return k,
+            _ => k += 1,
+        }
+    }
+    body.len()
+}
+
+/// Whether `secret` appears in `text`; used by tests of redaction.
+#[cfg(test)]
+pub(crate) fn leaks(text: &str, secret: &SecretString) -> bool {
+    text.contains(secret.expose_secret())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000)
+    }
+
+    fn parse(body: &str) -> Result<IssuedToken, TokenParseError> {
+        IssuedToken::parse(body.as_bytes(), &TokenFields::SNAKE_CASE, now())
+    }
+
+    fn lifetime(body: &str) -> Option<Duration> {
+        parse(body).unwrap().lifetime
+    }
+
+    #[test]
+    fn minimal_and_full_responses() {
+        let t = parse(r#"{"access_token":"abc"}"#).unwrap();
+        assert_eq!(t.access_token.expose_secret(), "abc");
+        assert!(t.refresh_token.is_none());
+        assert_eq!(t.lifetime, None);
+        assert_eq!(t.scope, None);
+
+        let t = parse(
+            r#"{"access_token":"abc","token_type":"Bearer","expires_in":3600,
+                "refresh_token":"r1","scope":"read write"}"#,
+        )
+        .unwrap();
+        assert_eq!(t.refresh_token.unwrap().expose_secret(), "r1");
+        assert_eq!(t.lifetime, Some(Duration::from_secs(3600)));
+        assert_eq!(t.scope.as_deref(), Some("read write"));
+    }
+
+    #[test]
+    fn camel_case_fields() {
+        let t = IssuedToken::parse(
+            br#"{"accessToken":"abc","tokenType":"bearer","expiresIn":"60","refreshToken":"r"}"#,
+            &TokenFields::CAMEL_CASE,
+            now(),
+        )
+        .unwrap();
+        assert_eq!(t.access_token.expose_secret(), "abc");
+        assert_eq!(t.lifetime, Some(Duration::from_secs(60)));
+        assert!(t.refresh_token.is_some());
+    }
+
+    #[test]
+    fn nested_fields_by_pointer() {
+        let fields = TokenFields {
+            access_token: "/data/token",
+            expires_in: Some("/data/ttl"),
+            ..TokenFields::SNAKE_CASE
+        };
+        let t = IssuedToken::parse(br#"{"data":{"token":"abc","ttl":5}}"#, &fields, now()).unwrap();
+        assert_eq!(t.access_token.expose_secret(), "abc");
+        assert_eq!(t.lifetime, Some(Duration::from_secs(5)));
+    }
+
+    #[test]
+    fn token_type_casing_and_absence() {
+        for tt in [
+            r#""bearer""#,
+            r#""Bearer""#,
+            r#""BEARER""#,
+            r#""bEaReR""#,
+            r#"" Bearer ""#,
+            "null",
+        ] {
+            let body = format!(r#"{{"access_token":"abc","token_type":{tt}}}"#);
+            assert!(parse(&body).is_ok(), "{tt}");
+        }
+        assert!(parse(r#"{"access_token":"abc"}"#).is_ok());
+    }
+
+    #[test]
+    fn non_bearer_token_types_are_refused() {
+        assert_eq!(
+            parse(r#"{"access_token":"abc","token_type":"mac"}"#).unwrap_err(),
+            TokenParseError::UnsupportedTokenType {
+                token_type: "mac".into()
+            }
+        );
+        assert!(matches!(
+            parse(r#"{"access_token":"abc","token_type":"DPoP"}"#),
+            Err(TokenParseError::UnsupportedTokenType { .. })
+        ));
+        assert!(matches!(
+            parse(r#"{"access_token":"abc","token_type":1}"#),
+            Err(TokenParseError::Malformed { path, .. }) if path == "token_type"
+        ));
+    }
+
+    #[test]
+    fn expires_in_shapes() {
+        let base = |v: &str| format!(r#"{{"access_token":"abc","expires_in":{v}}}"#);
+        assert_eq!(lifetime(&base("3600")), Some(Duration::from_secs(3600)));
+        assert_eq!(lifetime(&base("3600.0")), Some(Duration::from_secs(3600)));
+        assert_eq!(
+            lifetime(&base("3600.5")),
+            Some(Duration::from_millis(3_600_500))
+        );
+        assert_eq!(
+            lifetime(&base(r#""3600""#)),
+            Some(Duration::from_secs(3600))
+        );
+        assert_eq!(
+            lifetime(&base(r#"" 7.5 ""#)),
+            Some(Duration::from_millis(7500))
+        );
+        assert_eq!(lifetime(&base("null")), None);
+        assert_eq!(lifetime(r#"{"access_token":"abc"}"#), None);
+        assert_eq!(lifetime(&base("0")), Some(Duration::ZERO));
+        // Negative counts as 0; absurd values are clamped; unreadable ones are ignored.
+        assert_eq!(lifetime(&base("-5")), Some(Duration::ZERO));
+        assert_eq!(lifetime(&base("1e300")), Some(MAX_TOKEN_LIFETIME));
+        assert_eq!(lifetime(&base("99999999999")), Some(MAX_TOKEN_LIFETIME));
+        assert_eq!(lifetime(&base(r#""NaN""#)), None);
+        assert_eq!(lifetime(&base(r#""inf""#)), None);
+        assert_eq!(lifetime(&base(r#""soon""#)), None);
+        assert_eq!(lifetime(&base("true")), None);
+        assert_eq!(lifetime(&base("{}")), None);
+    }
+
+    #[test]
+    fn created_at_counts_lifetime_from_then() {
+        let issued = 1_700_000_000 - 600; // ten minutes ago
+        let body = format!(r#"{{"access_token":"abc","expires_in":7200,"created_at":{issued}}}"#);
+        assert_eq!(lifetime(&body), Some(Duration::from_secs(6600)));
+        // Float and string seconds, milliseconds, RFC 3339.
+        let body = format!(r#"{{"access_token":"abc","expires_in":7200,"created_at":{issued}.0}}"#);
+        assert_eq!(lifetime(&body), Some(Duration::from_secs(6600)));
+        let body = format!(r#"{{"access_token":"abc","expires_in":7200,"created_at":"{issued}"}}"#);
+        assert_eq!(lifetime(&body), Some(Duration::from_secs(6600)));
+        let millis = u64::try_from(issued).unwrap() * 1000;
+        let body = format!(r#"{{"access_token":"abc","expires_in":7200,"created_at":{millis}}}"#);
+        assert_eq!(lifetime(&body), Some(Duration::from_secs(6600)));
+        // 1_700_000_000 is 2023-11-14T22:13:20Z.
+        let body =
+            r#"{"access_token":"abc","expires_in":7200,"created_at":"2023-11-14T22:03:20Z"}"#;
+        assert_eq!(lifetime(body), Some(Duration::from_secs(6600)));
+        let body =
+            r#"{"access_token":"abc","expires_in":7200,"created_at":"2023-11-14T23:03:20+01:00"}"#;
+        assert_eq!(lifetime(body), Some(Duration::from_secs(6600)));
+    }
+
+    #[test]
+    fn created_at_in_the_future_or_too_old_is_harmless() {
+        // Server clock ahead: the lifetime is not extended.
+        let body = r#"{"access_token":"abc","expires_in":60,"created_at":1700000100}"#;
+        assert_eq!(lifetime(body), Some(Duration::from_secs(60)));
+        // Server clock far behind: a fresh token cannot be expired; created_at is ignored.
+        let body = r#"{"access_token":"abc","expires_in":60,"created_at":1600000000}"#;
+        assert_eq!(lifetime(body), Some(Duration::from_secs(60)));
+        // Garbage created_at is ignored.
+        let body = r#"{"access_token":"abc","expires_in":60,"created_at":"yesterday"}"#;
+        assert_eq!(lifetime(body), Some(Duration::from_secs(60)));
+        // created_at without expires_in: unknown lifetime.
+        let body = r#"{"access_token":"abc","created_at":1700000000}"#;
+        assert_eq!(lifetime(body), None);
+    }
+
+    #[test]
+    fn refresh_token_and_scope_shapes() {
+        let t = parse(r#"{"access_token":"a","refresh_token":null}"#).unwrap();
+        assert!(t.refresh_token.is_none());
+        let t = parse(r#"{"access_token":"a","refresh_token":""}"#).unwrap();
+        assert!(t.refresh_token.is_none());
+        assert!(matches!(
+            parse(r#"{"access_token":"a","refresh_token":5}"#),
+            Err(TokenParseError::Malformed { path, .. }) if path == "refresh_token"
+        ));
+        let t = parse(r#"{"access_token":"a","scope":["read","write"]}"#).unwrap();
+        assert_eq!(t.scope.as_deref(), Some("read write"));
+        let t = parse(r#"{"access_token":"a","scope":7}"#).unwrap();
+        assert_eq!(t.scope, None);
+    }
+
+    #[test]
+    fn malformed_bodies_are_errors_not_panics() {
+        let cases: &[(&[u8], &str)] = &[
+            (b"", ""),
+            (b"   ", ""),
+            (b"<html><body>Bad Gateway</body></html>", ""),
+            (br#"{"access_token":"abc"#, ""),
+            (b"[]", ""),
+            (b"\"abc\"", ""),
+            (b"null", ""),
+            (b"\xff\xfe", ""),
+            (br#"{"access_token":123}"#, "access_token"),
+            (br#"{"access_token":""}"#, "access_token"),
+            (br#"{"access_token":null}"#, "access_token"),
+            (br#"{"token":"abc"}"#, "access_token"),
+            (br#"{"access_token":"a\nb"}"#, "access_token"),
+        ];
+        for (body, want_path) in cases {
+            match IssuedToken::parse(body, &TokenFields::SNAKE_CASE, now()) {
+                Err(TokenParseError::Malformed { path, message }) => {
+                    assert_eq!(&path, want_path, "{}", String::from_utf8_lossy(body));
+                    assert!(!message.contains("abc"), "{message}");
+                }
+                other => panic!("{}: {other:?}", String::from_utf8_lossy(body)),
+            }
+        }
+    }
+
+    #[test]
+    fn debug_is_redacted() {
+        let t = parse(r#"{"access_token":"sekrit-at","refresh_token":"sekrit-rt"}"#).unwrap();
+        let shown = format!("{t:?}");
+        assert!(!leaks(&shown, &t.access_token), "{shown}");
+        assert!(!shown.contains("sekrit-rt"), "{shown}");
+    }
+
+    #[test]
+    fn rfc3339() {
+        let at = |s: &str| {
+            parse_rfc3339(s).map(|t| {
+                t.duration_since(SystemTime::UNIX_EPOCH)
+                    .unwrap()
+                    .as_secs_f64()
+            })
+        };
+        assert_eq!(at("1970-01-01T00:00:00Z"), Some(0.0));
+        assert_eq!(at("2023-11-14T22:13:20Z"), Some(1_700_000_000.0));
+        assert_eq!(at("2023-11-14t22:13:20z"), Some(1_700_000_000.0));
+        assert_eq!(at("2023-11-14 22:13:20Z"), Some(1_700_000_000.0));
+        assert_eq!(at("2023-11-14T22:13:20.250Z"), Some(1_700_000_000.25));
+        assert_eq!(at("2023-11-14T23:13:20+01:00"), Some(1_700_000_000.0));
+        assert_eq!(at("2023-11-14T21:13:20-01:00"), Some(1_700_000_000.0));
+        assert_eq!(at("2024-02-29T00:00:00Z"), Some(1_709_164_800.0));
+        assert!(parse_rfc3339("1969-12-31T23:59:59Z").is_some());
+        for bad in [
+            "",
+            "2023-11-14",
+            "2023-11-14T22:13:20",
+            "2023-13-14T22:13:20Z",
+            "2023-02-29T00:00:00Z",
+            "2023-11-14T24:00:00Z",
+            "2023-11-14T22:13:20.Z",
+            "2023-11-14T22:13:20+0100",
+            "2023-11-14T22:13:20+01:60",
+            "2023/11/14T22:13:20Z",
+            "２０２３-11-14T22:13:20Z",
+        ] {
+            assert_eq!(at(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn redaction_masks_token_values_even_in_broken_json() {
+        let fields = TokenFields::SNAKE_CASE;
+        let redact =
+            |s: &str| String::from_utf8(redact_token_values(s.as_bytes(), &fields)).unwrap();
+        assert_eq!(
+            redact(r#"{"access_token":"abc","expires_in":"x"}"#),
+            r#"{"access_token":"[REDACTED]","expires_in":"x"}"#
+        );
+        assert_eq!(
+            redact(r#"{ "refresh_token" : "r\"1", "access_token": 12 }"#),
+            r#"{ "refresh_token" : "[REDACTED]", "access_token": [REDACTED]}"#
+        );
+        assert_eq!(
+            redact(r#"{"access_token":"abcdef"#),
+            r#"{"access_token":"[REDACTED]"#
+        );
+        assert_eq!(
+            redact(r#"{"access_token":null}"#),
+            r#"{"access_token":null}"#
+        );
+        assert_eq!(
+            redact(r#"{"note":"access_token"}"#),
+            r#"{"note":"access_token"}"#
+        );
+        assert_eq!(redact(r#"{"access_token""#), r#"{"access_token""#);
+        assert_eq!(redact("<html>"), "<html>");
+        let camel = TokenFields {
+            access_token: "/data/bearer",
+            ..TokenFields::CAMEL_CASE
+        };
+        let out = redact_token_values(br#"{"data":{"bearer":"zzz"}}"#, &camel);
+        assert_eq!(out, br#"{"data":{"bearer":"[REDACTED]"}}"#);
+    }
+}
