@@ -3,8 +3,8 @@
 
 use std::fmt;
 use std::future::Future;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -111,7 +111,7 @@ struct Inner<F: TokenFlow> {
     flow: F,
     http: Http,
     options: TokenOptions,
-    cache: RwLock<Option<Arc<Cached>>>,
+    cache: arc_swap::ArcSwapOption<Cached>,
     /// Fetches completed; read before waiting for `fetch` to tell whether a fetch ended
     /// meanwhile.
     fetches: AtomicU64,
@@ -137,7 +137,7 @@ impl<F: TokenFlow> TokenManager<F> {
                 flow,
                 http,
                 options,
-                cache: RwLock::new(None),
+                cache: arc_swap::ArcSwapOption::empty(),
                 fetches: AtomicU64::new(0),
                 fetch: tokio::sync::Mutex::new(LastFetch { outcome: None }),
             }),
@@ -162,11 +162,7 @@ impl<F: TokenFlow> TokenManager<F> {
     /// The cached token when it is not due for replacement, without waiting.
     pub fn cached_token(&self) -> Option<AccessToken> {
         let now = Instant::now();
-        let cache = self
-            .inner
-            .cache
-            .read()
-            .unwrap_or_else(PoisonError::into_inner);
+        let cache = self.inner.cache.load();
         match &*cache {
             Some(cached) if now < cached.refresh_at => Some(cached.token.clone()),
             _ => None,
@@ -184,20 +180,18 @@ impl<F: TokenFlow> TokenManager<F> {
     /// Forgets `token` if it is still the cached one (an API refused it); the refresh
     /// token is kept. A token replaced meanwhile is left alone.
     pub fn invalidate(&self, token: &AccessToken) {
-        let mut cache = self
-            .inner
-            .cache
-            .write()
-            .unwrap_or_else(PoisonError::into_inner);
-        if let Some(cached) = cache.as_ref().filter(|c| c.token.same_as(token)) {
+        let current = self.inner.cache.load_full();
+        if let Some(cached) = current.as_ref().filter(|c| c.token.same_as(token)) {
             tracing::debug!("access token invalidated");
             let now = Instant::now();
-            *cache = Some(Arc::new(Cached {
+            let expired = Arc::new(Cached {
                 token: cached.token.clone(),
                 refresh_token: cached.refresh_token.clone(),
                 refresh_at: now,
                 expires_at: now,
-            }));
+            });
+            // Only if nothing replaced it meanwhile.
+            self.inner.cache.compare_and_swap(&current, Some(expired));
         }
     }
 
@@ -211,7 +205,8 @@ impl<F: TokenFlow> TokenManager<F> {
         &self,
         mut request: reqwest::Request,
     ) -> Result<reqwest::Response, Error<F::ErrorBody>> {
-        check_transport_security(request.url())?;
+        check_transport_security(request.url())
+            .map_err(|e| Error::from(e).with_origin(Origin::Api))?;
         let replay = request.try_clone();
         let token = self.access_token().await?;
         request
@@ -278,7 +273,7 @@ impl<F: TokenFlow> TokenManager<F> {
         let outcome = match inner.fetch_new(current.as_deref()).await {
             Ok(cached) => {
                 let token = cached.token.clone();
-                *inner.cache.write().unwrap_or_else(PoisonError::into_inner) = Some(cached);
+                inner.cache.store(Some(cached));
                 Ok(token)
             }
             Err(error) => match current.filter(|c| Instant::now() < c.expires_at) {
@@ -300,10 +295,7 @@ impl<F: TokenFlow> TokenManager<F> {
 
 impl<F: TokenFlow> Inner<F> {
     fn read_cache(&self) -> Option<Arc<Cached>> {
-        self.cache
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.cache.load_full()
     }
 
     /// Runs the refresh grant or the primary grant and builds the cache entry.
@@ -371,6 +363,88 @@ impl<F: TokenFlow> Inner<F> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::HttpOptions;
+    use secrecy::ExposeSecret;
+    use std::collections::VecDeque;
+    use std::sync::Mutex;
+
+    /// A flow without HTTP: answers from a script and records what it was asked.
+    struct Scripted {
+        answers: Mutex<VecDeque<Result<IssuedToken, Error<String>>>>,
+        calls: Mutex<Vec<String>>,
+    }
+
+    impl Scripted {
+        fn new(answers: Vec<Result<IssuedToken, Error<String>>>) -> Scripted {
+            Scripted {
+                answers: Mutex::new(answers.into()),
+                calls: Mutex::new(Vec::new()),
+            }
+        }
+
+        fn next(&self, call: String) -> Result<IssuedToken, Error<String>> {
+            self.calls.lock().unwrap().push(call);
+            self.answers
+                .lock()
+                .unwrap()
+                .pop_front()
+                .expect("scripted answer")
+        }
+    }
+
+    impl TokenFlow for Scripted {
+        type ErrorBody = String;
+
+        async fn obtain(&self, _: &Http) -> Result<IssuedToken, Error<String>> {
+            self.next("obtain".into())
+        }
+
+        async fn refresh(&self, _: &Http, rt: &SecretString) -> Result<IssuedToken, Error<String>> {
+            self.next(format!("refresh {}", rt.expose_secret()))
+        }
+
+        fn has_refresh_grant(&self) -> bool {
+            true
+        }
+    }
+
+    fn issued(
+        token: &str,
+        refresh: Option<&str>,
+        lifetime: Option<u64>,
+    ) -> Result<IssuedToken, Error<String>> {
+        Ok(IssuedToken {
+            access_token: SecretString::from(token),
+            refresh_token: refresh.map(SecretString::from),
+            lifetime: lifetime.map(Duration::from_secs),
+            scope: None,
+        })
+    }
+
+    fn refused(status: StatusCode) -> Result<IssuedToken, Error<String>> {
+        Err(Error::new(
+            ErrorKind::Status {
+                status,
+                documented: None,
+                body: crate::RawBody::default(),
+            },
+            Origin::TokenEndpoint,
+        ))
+    }
+
+    fn manager(answers: Vec<Result<IssuedToken, Error<String>>>) -> TokenManager<Scripted> {
+        let options = HttpOptions::default();
+        let client = Http::client_builder(&options).unwrap().build().unwrap();
+        TokenManager::new(
+            Scripted::new(answers),
+            Http::with_client(client, options),
+            TokenOptions::default(),
+        )
+    }
+
+    fn calls(m: &TokenManager<Scripted>) -> Vec<String> {
+        m.flow().calls.lock().unwrap().clone()
+    }
 
     #[test]
     fn default_options() {
@@ -379,13 +453,56 @@ mod tests {
         assert_eq!(o.default_lifetime, Duration::from_secs(3600));
     }
 
-    fn _assert_send_sync<F: TokenFlow>(m: TokenManager<F>) {
-        fn is_send_sync<T: Send + Sync>(_: &T) {}
-        is_send_sync(&m);
-        let _ = async move {
-            let fut = m.access_token();
-            fn is_send<T: Send>(_: &T) {}
-            is_send(&fut);
-        };
+    #[tokio::test(start_paused = true)]
+    async fn refresh_then_fallback_then_refresh_with_the_new_token() {
+        let m = manager(vec![
+            issued("a1", Some("r1"), Some(100)),
+            issued("a2", None, Some(100)),
+            refused(StatusCode::BAD_REQUEST),
+            issued("a3", Some("r3"), Some(100)),
+            issued("a4", None, Some(100)),
+        ]);
+        assert_eq!(m.access_token().await.unwrap().expose(), "a1");
+        tokio::time::advance(Duration::from_secs(50)).await;
+        assert_eq!(m.access_token().await.unwrap().expose(), "a2");
+        tokio::time::advance(Duration::from_secs(50)).await;
+        assert_eq!(m.access_token().await.unwrap().expose(), "a3");
+        tokio::time::advance(Duration::from_secs(50)).await;
+        assert_eq!(m.access_token().await.unwrap().expose(), "a4");
+        assert_eq!(
+            calls(&m),
+            ["obtain", "refresh r1", "refresh r1", "obtain", "refresh r3"]
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn other_refresh_failures_do_not_fall_back() {
+        let m = manager(vec![
+            issued("a1", Some("r1"), Some(100)),
+            refused(StatusCode::INTERNAL_SERVER_ERROR),
+        ]);
+        m.access_token().await.unwrap();
+        tokio::time::advance(Duration::from_secs(100)).await;
+        let e = m.access_token().await.unwrap_err();
+        assert_eq!(e.status(), Some(StatusCode::INTERNAL_SERVER_ERROR));
+        assert_eq!(calls(&m), ["obtain", "refresh r1"]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn unusable_tokens_are_errors() {
+        let m = manager(vec![issued("bad\ntoken", None, None)]);
+        let e = m.access_token().await.unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::UnusableToken { .. }), "{e:?}");
+        assert!(!e.to_string().contains("bad"));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn zero_lifetime_tokens_are_used_once_each() {
+        let m = manager(vec![
+            issued("a1", None, Some(0)),
+            issued("a2", None, Some(0)),
+        ]);
+        assert_eq!(m.access_token().await.unwrap().expose(), "a1");
+        assert_eq!(m.access_token().await.unwrap().expose(), "a2");
     }
 }

@@ -261,6 +261,7 @@ impl Http {
             body: Bytes::from(body),
             truncated,
             attempts: 1,
+            origin: Origin::TokenEndpoint,
         })
     }
 }
@@ -372,6 +373,10 @@ pub struct RawResponse {
     pub truncated: bool,
     /// How many requests were made to get this answer.
     pub attempts: u32,
+    /// Who answered: [`Origin::TokenEndpoint`] for answers to
+    /// [`Http::send_token_request`]. Error messages are worded after it, and bodies of
+    /// token endpoints are kept in errors with token values masked.
+    pub origin: Origin,
 }
 
 impl fmt::Debug for RawResponse {
@@ -382,6 +387,7 @@ impl fmt::Debug for RawResponse {
             .field("body", &format_args!("[{} bytes]", self.body.len()))
             .field("truncated", &self.truncated)
             .field("attempts", &self.attempts)
+            .field("origin", &self.origin)
             .finish()
     }
 }
@@ -395,31 +401,30 @@ impl RawResponse {
     /// Decodes the body as JSON into `T`; errors name the failing field's path
     /// (`items[2].id`). A truncated body is [`ErrorKind::BodyTooLarge`].
     pub fn decode_json<T: DeserializeOwned>(&self) -> Result<T, HttpError> {
-        self.decode_json_as(Origin::Api)
-    }
-
-    fn decode_json_as<T: DeserializeOwned>(&self, origin: Origin) -> Result<T, HttpError> {
-        let fail = |kind| Err(HttpError::new(kind, origin).with_attempts(self.attempts));
+        let fail = |kind| Err(HttpError::new(kind, self.origin).with_attempts(self.attempts));
         if self.truncated {
             return fail(ErrorKind::BodyTooLarge {
                 status: self.status,
-                body: self.raw_body(),
+                body: self.error_body(),
                 limit: self.body.len(),
             });
         }
         if self.body.iter().all(u8::is_ascii_whitespace) {
             return fail(ErrorKind::Decode {
                 status: self.status,
-                body: self.raw_body(),
+                body: self.error_body(),
                 path: String::new(),
                 message: "empty body".into(),
             });
         }
         let decode_error = |path: String, message: String| ErrorKind::Decode {
             status: self.status,
-            body: self.raw_body(),
+            body: self.error_body(),
             path,
-            message,
+            message: match self.origin {
+                Origin::TokenEndpoint => mask_quoted_value(&message),
+                _ => message,
+            },
         };
         let mut de = serde_json::Deserializer::from_slice(&self.body);
         match serde_path_to_error::deserialize(&mut de) {
@@ -435,6 +440,17 @@ impl RawResponse {
         }
     }
 
+    /// The body as kept in errors: token values masked for token endpoints.
+    fn error_body(&self) -> RawBody {
+        match self.origin {
+            Origin::TokenEndpoint => RawBody::new(
+                redact_token_values(&self.body, &TokenFields::SNAKE_CASE),
+                self.truncated,
+            ),
+            _ => self.raw_body(),
+        }
+    }
+
     /// A 2xx answer decoded as `T`, or an error: for any other status
     /// [`ErrorKind::Status`] with the raw body and the documented error body, decoded by
     /// `decode_error` when it can (see [`lenient_json`]).
@@ -443,16 +459,16 @@ impl RawResponse {
         decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<E>,
     ) -> Result<T, Error<E>> {
         if self.status.is_success() {
-            return self.decode_json_as(Origin::Api).map_err(HttpError::typed);
+            return self.decode_json().map_err(HttpError::typed);
         }
         let documented = decode_error(self.status, &self.body);
         Err(Error::new(
             ErrorKind::Status {
                 status: self.status,
                 documented,
-                body: self.raw_body(),
+                body: self.error_body(),
             },
-            Origin::Api,
+            self.origin,
         )
         .with_attempts(self.attempts))
     }
@@ -499,6 +515,19 @@ impl RawResponse {
     }
 }
 
+/// Masks the value serde quotes in `invalid type: string "…", expected …`: in a token
+/// response that value may be a token.
+fn mask_quoted_value(message: &str) -> String {
+    for marker in ["string \"", "str \""] {
+        if let Some(start) = message.find(marker).map(|i| i + marker.len()) {
+            if let Some(end) = message.rfind('"').filter(|&end| end >= start) {
+                return format!("{}[REDACTED]{}", &message[..start], &message[end..]);
+            }
+        }
+    }
+    message.to_owned()
+}
+
 /// Decodes a documented error body as JSON, giving `None` when it does not match (error
 /// bodies often differ from their documentation). For [`RawResponse::into_result`] and
 /// [`RawResponse::into_token`].
@@ -518,6 +547,7 @@ mod tests {
             body: Bytes::from(body.to_owned()),
             truncated: false,
             attempts: 1,
+            origin: Origin::Api,
         }
     }
 
@@ -610,6 +640,44 @@ mod tests {
         let shown = format!("{e} {e:?}");
         assert!(!shown.contains("sekrit"), "{shown}");
         assert!(shown.contains("[REDACTED]"), "{shown}");
+    }
+
+    #[test]
+    fn token_endpoint_answers_are_masked_in_errors() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Typed {
+            access_token: String,
+            expires_in: u64,
+        }
+        let mut r = response(200, r#"{"access_token":"sekrit","expires_in":"soon"}"#);
+        r.origin = Origin::TokenEndpoint;
+        let e = r.into_result::<Typed, ApiError>(lenient_json).unwrap_err();
+        let shown = format!("{e} {e:?}");
+        assert!(!shown.contains("sekrit"), "{shown}");
+        assert!(
+            shown.starts_with("token endpoint answered 200 OK"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("at `expires_in`: invalid type: string \"[REDACTED]\", expected u64"),
+            "{shown}"
+        );
+
+        let mut r = response(400, r#"{"error":"invalid_grant","refresh_token":"sekrit"}"#);
+        r.origin = Origin::TokenEndpoint;
+        let e = r.into_result::<Typed, ApiError>(lenient_json).unwrap_err();
+        assert!(!e.to_string().contains("sekrit"), "{e}");
+        assert!(e.to_string().contains("invalid_grant"), "{e}");
+    }
+
+    #[test]
+    fn masks_quoted_values() {
+        assert_eq!(
+            mask_quoted_value(r#"invalid type: string "abc", expected u64 at line 1 column 9"#),
+            r#"invalid type: string "[REDACTED]", expected u64 at line 1 column 9"#
+        );
+        assert_eq!(mask_quoted_value("missing field `x`"), "missing field `x`");
     }
 
     #[test]

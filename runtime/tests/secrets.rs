@@ -163,6 +163,39 @@ async fn no_secret_in_any_output() {
         seen.push((name.into(), error_for(template).await));
     }
 
+    // A typed token operation (`into_result`) whose answer does not match its type.
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct TypedToken {
+        access_token: String,
+        refresh_token: u64,
+    }
+    let server = MockServer::start().await;
+    obtain_mock()
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "access_token": ACCESS, "refresh_token": REFRESH
+        })))
+        .mount(&server)
+        .await;
+    let token_url = TestFlow::new(&server).token_url;
+    let e = http()
+        .send_token_request(
+            TokenRequest::json(
+                &token_url,
+                &json!({"grant_type": "client_credentials", "client_secret": CLIENT_SECRET}),
+            )
+            .unwrap(),
+        )
+        .await
+        .unwrap()
+        .into_result::<TypedToken, ApiError>(auth_runtime::lenient_json)
+        .unwrap_err();
+    assert!(
+        matches!(e.kind(), auth_runtime::ErrorKind::Decode { .. }),
+        "{e:?}"
+    );
+    seen.push(("typed token operation".into(), render(&e)));
+
     // Timeout and transport errors.
     let server = MockServer::start().await;
     obtain_mock()
@@ -175,12 +208,7 @@ async fn no_secret_in_any_output() {
     });
     let e = TestFlow::new(&server).obtain(&slow).await.unwrap_err();
     seen.push(("timeout".into(), render(&e)));
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let dead = auth_runtime::Url::parse(&format!("http://127.0.0.1:{port}/t")).unwrap();
+    let (_socket, dead) = refused_url("/t");
     let e: Error<ApiError> = http()
         .send_token_request(TokenRequest::json(&dead, &body).unwrap().basic_auth(&auth))
         .await

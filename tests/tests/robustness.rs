@@ -94,3 +94,76 @@ proptest! {
         let _ = generate_text(spec, &mutate(text, &mutations));
     }
 }
+
+/// Every JSON pointer of a tree, in document order.
+fn pointers(value: &serde_json::Value, at: String, out: &mut Vec<String>) {
+    out.push(at.clone());
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, child) in map {
+                pointers(
+                    child,
+                    format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                pointers(child, format!("{at}/{index}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Values of the wrong shape, dangling and cyclic references, odd keywords.
+fn replacements() -> Vec<serde_json::Value> {
+    use serde_json::json;
+    vec![
+        json!(null),
+        json!(7),
+        json!("text"),
+        json!([]),
+        json!({}),
+        json!(true),
+        json!({"$ref": "#/nowhere"}),
+        json!({"$ref": ""}),
+        json!({"$ref": "#"}),
+        json!({"$ref": 5}),
+        json!({"$ref": "other-file.yaml#/x"}),
+        json!({"type": ["string", "null", 3]}),
+        json!({"type": "object", "properties": []}),
+        json!({"allOf": {}}),
+        json!({"oneOf": [null, {"const": 1}, {"const": "a"}]}),
+        json!({"enum": []}),
+        json!({"discriminator": {"propertyName": 1}, "oneOf": [{"$ref": "#/components"}]}),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Structural mutations: a node of the tree replaced by a value of the wrong shape.
+    #[test]
+    fn structurally_mutated_specs_never_panic(
+        spec in prop::sample::select(SPECS.to_vec()),
+        picks in prop::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>()), 1..4),
+    ) {
+        let text = std::fs::read_to_string(spec).expect("spec exists");
+        let format = generator::load::Format::from_path(Path::new(spec));
+        let mut tree = generator::load::parse(&text, format).expect("the spec parses");
+        let replacements = replacements();
+        for (node, replacement) in picks {
+            let mut all = Vec::new();
+            pointers(&tree, String::new(), &mut all);
+            let pointer = node.get(&all).clone();
+            if let Some(slot) = tree.pointer_mut(&pointer) {
+                *slot = replacement.get(&replacements).clone();
+            }
+        }
+        let mutated = serde_json::to_vec_pretty(&tree).expect("serializes");
+        // Written as JSON whatever the spec's syntax was.
+        let _ = generate_text("mutated.json", &mutated);
+    }
+}

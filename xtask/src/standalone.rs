@@ -46,9 +46,13 @@ pub fn write_crate(
     let output = generate(document, &Options { overlay }).map_err(|d| d.to_string())?;
     let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("api");
     let package = generator::names::snake(name).replace('_', "-");
+    // The runtime is not published yet: the crate depends on this repository's copy.
+    let runtime = crate::codegen::workspace_root().join("runtime");
+    let runtime = runtime.canonicalize().unwrap_or(runtime);
     let manifest = format!(
         "[package]\nname = \"{package}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
-         [dependencies]\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n"
+         [dependencies]\nauth-runtime = {{ path = {runtime:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\n\
+         serde_json = \"1\"\n"
     );
     let src = out.join("src");
     std::fs::create_dir_all(&src).map_err(|e| format!("{}: {e}", src.display()))?;

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use overlay::apply_overlay;
-pub use source::{Format, Position};
+pub use source::{Format, Position, SyntaxError, parse};
 
 /// Index into [`Sources`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -212,3 +212,15 @@ pub fn token_body(token: &str, expires_in: Value) -> ResponseTemplate {
 pub fn secs(n: u64) -> Duration {
     Duration::from_secs(n)
 }
+
+/// A loopback URL whose port is bound but not listening: connecting is refused, and no
+/// other test can take the port while the socket lives.
+pub fn refused_url(path: &str) -> (tokio::net::TcpSocket, Url) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let port = socket.local_addr().unwrap().port();
+    (
+        socket,
+        Url::parse(&format!("http://127.0.0.1:{port}{path}")).unwrap(),
+    )
+}
