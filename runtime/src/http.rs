@@ -77,6 +77,11 @@ impl Http {
     /// Applications extend it (proxies, user agent) and pass the client to
     /// [`Http::with_client`]. Do not change its redirect policy. Its TLS settings are
     /// preconfigured, so reqwest's own TLS options (`tls_*`) do not apply.
+    ///
+    /// Build clients from here rather than with `reqwest::Client::builder()`: this crate
+    /// enables reqwest's `rustls-no-provider` feature, with which a plain builder panics
+    /// unless a rustls `CryptoProvider` is installed or reqwest's `rustls` feature is
+    /// enabled elsewhere.
     pub fn client_builder(options: &HttpOptions) -> Result<ClientBuilder, ConfigError> {
         let mut builder = Client::builder()
             .redirect(redirect::Policy::none())
@@ -330,6 +335,18 @@ impl<'a> TokenRequest<'a> {
         }
     }
 
+    /// A request whose body is `body` form-encoded (flat structs: RFC 6749 token
+    /// requests have no nested fields).
+    pub fn form_of<T: Serialize + ?Sized>(
+        url: &'a Url,
+        body: &T,
+    ) -> Result<TokenRequest<'a>, ConfigError> {
+        let text = serde_urlencoded::to_string(body).map_err(|e| ConfigError::RequestBody {
+            message: e.to_string(),
+        })?;
+        Ok(TokenRequest::form(url, text))
+    }
+
     /// Authenticates the client with HTTP Basic. Send credentials this way or in the
     /// body, never both.
     pub fn basic_auth(mut self, auth: &'a BasicAuth) -> TokenRequest<'a> {
@@ -554,6 +571,28 @@ mod tests {
     #[derive(Debug, Deserialize, PartialEq)]
     struct Item {
         id: u32,
+    }
+
+    #[test]
+    fn form_bodies_are_url_encoded() {
+        #[derive(serde::Serialize)]
+        struct Grant<'a> {
+            grant_type: &'a str,
+            scope: Option<&'a str>,
+            code: Option<&'a str>,
+        }
+        let url = Url::parse("https://auth.example.com/token").unwrap();
+        let grant = Grant {
+            grant_type: "client_credentials",
+            scope: Some("read write&admin"),
+            code: None,
+        };
+        let request = TokenRequest::form_of(&url, &grant).unwrap();
+        assert_eq!(
+            &request.body[..],
+            b"grant_type=client_credentials&scope=read+write%26admin"
+        );
+        assert_eq!(request.content_type, "application/x-www-form-urlencoded");
     }
 
     #[derive(Debug, Deserialize, PartialEq)]

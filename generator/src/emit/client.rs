@@ -637,13 +637,17 @@ fn field_value(
             let value = credential_value(field, credential, quote!(&#source));
             quote!(::std::option::Option::Some(#value))
         }
-        (false, Presence::Required) => {
-            let value = credential_value(field, credential, quote!(value));
-            quote!(#source.as_ref().map(|value| #value).unwrap_or_default())
-        }
-        (false, _) => {
-            let value = credential_value(field, credential, quote!(value));
-            quote!(#source.as_ref().map(|value| #value))
+        (false, presence) => {
+            let value = if is_secret_string(field, credential) {
+                let exposed = credential_value(field, credential, quote!(value));
+                quote!(#source.as_ref().map(|value| #exposed))
+            } else {
+                quote!(::std::clone::Clone::clone(&#source))
+            };
+            match presence {
+                Presence::Required => quote!(#value.unwrap_or_default()),
+                _ => value,
+            }
         }
     };
     if sent_in_refresh || field.presence == Presence::Required || flow.refresh.is_none() {
