@@ -57,6 +57,10 @@ impl Client {
     pub fn base_url(&self) -> &::auth_runtime::BaseUrl {
         &self.base
     }
+    /// The HTTP client requests go through.
+    pub fn http(&self) -> &::auth_runtime::Http {
+        &self.http
+    }
     /// `POST /oauth/token`
     pub async fn post_oauth_token(
         &self,

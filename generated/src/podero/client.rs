@@ -55,6 +55,10 @@ impl Client {
     pub fn base_url(&self) -> &::auth_runtime::BaseUrl {
         &self.base
     }
+    /// The HTTP client requests go through.
+    pub fn http(&self) -> &::auth_runtime::Http {
+        &self.http
+    }
     /// Token
     ///
     /// `POST /api/partners/v2.0/auth/token`

@@ -50,6 +50,10 @@ impl Client {
     pub fn base_url(&self) -> &::auth_runtime::BaseUrl {
         &self.base
     }
+    /// The HTTP client requests go through.
+    pub fn http(&self) -> &::auth_runtime::Http {
+        &self.http
+    }
     /// Retrieving an Access Token
     ///
     /// The password grant flow allows you to pass in a user’s username (email address) and password to get an access token in return.

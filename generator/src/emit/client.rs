@@ -52,6 +52,11 @@ pub fn items(api: &Api) -> TokenStream {
                 &self.base
             }
 
+            /// The HTTP client requests go through.
+            pub fn http(&self) -> &::auth_runtime::Http {
+                &self.http
+            }
+
             #(#operations)*
         }
 

@@ -31,6 +31,7 @@ impl Lowerer<'_> {
                 continue;
             };
             let at = self.request_schema(root, operation);
+            let required_sets = self.required_sets(at.as_ref());
             let flow = derive_flow(
                 api,
                 index,
@@ -38,9 +39,9 @@ impl Lowerer<'_> {
                 body,
                 response,
                 &mut flow_names,
-                self.required_sets(at.as_ref()),
+                required_sets,
             );
-            flows.push(flow);
+            flows.extend(flow);
         }
         flows
     }
@@ -131,7 +132,7 @@ fn derive_flow(
     response: TokenResponseFields,
     flow_names: &mut Namespace,
     required_sets: Vec<(Option<String>, Vec<String>)>,
-) -> AuthFlow {
+) -> Option<AuthFlow> {
     let field_index = |name: &str| {
         body.fields
             .iter()
@@ -149,11 +150,26 @@ fn derive_flow(
         Some(i) => (Some(i), grant_values.1),
         None => (None, Vec::new()),
     };
+    let operation_def = &api.operations[operation];
+    let basic_auth = uses_basic_auth(api, operation_def);
+    let has_field = |name: &str| field_index(name).is_some();
     let primary = ["client_credentials", "password"]
         .into_iter()
         .find(|g| values.iter().any(|v| v == g))
         .map(str::to_owned)
-        .or_else(|| values.iter().find(|v| *v != "refresh_token").cloned());
+        .or_else(|| values.iter().find(|v| *v != "refresh_token").cloned())
+        .or_else(|| match (grant_field, values.is_empty()) {
+            // A free-text `grant_type`: the grant its fields are for (RFC 6749 §4.3, §4.4).
+            (Some(_), true) if has_field("password") => Some("password".to_owned()),
+            (Some(_), true) if has_field("client_secret") || basic_auth => {
+                Some("client_credentials".to_owned())
+            }
+            _ => None,
+        });
+    if grant_field.is_some() && primary.is_none() {
+        // Only a refresh grant (Box's `/oauth2/token#refresh`): no way to get a first token.
+        return None;
+    }
     let refresh_field = field_index("refresh_token");
     let refresh = match (refresh_field, values.iter().any(|v| v == "refresh_token")) {
         (Some(token_field), true) => Some(RefreshGrant {
@@ -162,8 +178,6 @@ fn derive_flow(
         }),
         _ => None,
     };
-    let operation_def = &api.operations[operation];
-    let basic_auth = uses_basic_auth(api, operation_def);
     let is_password = primary.as_deref() == Some("password");
     // RFC 6749 §4.3: the password grant needs a username and a password.
     let forced: Vec<&str> = if is_password && required_sets.is_empty() {
@@ -188,6 +202,11 @@ fn derive_flow(
         .enumerate()
         .filter(|(i, f)| {
             Some(*i) != grant_field && Some(*i) != refresh_field && !in_alternative(&f.wire_name)
+        })
+        // With HTTP Basic the client's credentials go in the header only, never both ways.
+        .filter(|(_, f)| {
+            !(basic_auth
+                && ["client_id", "client_secret"].contains(&names::snake(&f.wire_name).as_str()))
         })
         .map(|(i, f)| {
             credential(
@@ -220,7 +239,7 @@ fn derive_flow(
         }
         None => operation_def.name.clone(),
     };
-    AuthFlow {
+    Some(AuthFlow {
         name: flow_names.unique(names::pascal(&label)),
         operation,
         request,
@@ -232,7 +251,7 @@ fn derive_flow(
         shared,
         alternatives,
         response,
-    }
+    })
 }
 
 /// The values a `grant_type` field may take (its enum's wire values).
