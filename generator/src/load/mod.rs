@@ -25,6 +25,11 @@ pub struct Loc {
     pub pointer: String,
 }
 
+/// A JSON-pointer segment as the key it names (RFC 6901: `~1` is `/`, `~0` is `~`).
+pub fn unescape_segment(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
+}
+
 impl Loc {
     pub fn child(&self, key: &str) -> Loc {
         let escaped = key.replace('~', "~0").replace('/', "~1");

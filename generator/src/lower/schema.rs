@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::{Hint, Lowerer, docs};
 use crate::ir::*;
-use crate::load::Loc;
+use crate::load::{Loc, unescape_segment};
 use crate::names::{self, Namespace};
 
 /// A lowered schema: the type, and whether `null` is also allowed.
@@ -176,7 +176,9 @@ impl Lowerer<'_> {
     fn hint_for_target(&self, target: &Loc) -> Option<Hint> {
         let segments: Vec<&str> = target.pointer.split('/').collect();
         match segments.as_slice() {
-            [.., "schemas" | "$defs" | "definitions", key] => Some(Hint::component(&unescape(key))),
+            [.., "schemas" | "$defs" | "definitions", key] => {
+                Some(Hint::component(&unescape_segment(key)))
+            }
             [""] => {
                 let path = &self.sources.file(target.file).path;
                 let stem = path
@@ -750,7 +752,7 @@ impl Lowerer<'_> {
                 .is_some();
             if variant.tags.is_empty() && is_ref {
                 if let Some(key) = target.as_ref().and_then(|t| t.pointer.rsplit('/').next()) {
-                    variant.tags.push(unescape(key));
+                    variant.tags.push(unescape_segment(key));
                 }
             }
         }
@@ -882,10 +884,6 @@ pub(super) fn schema_docs(map: &Map<String, Value>) -> Docs {
 
 fn field_docs(map: &Map<String, Value>) -> Docs {
     schema_docs(map)
-}
-
-fn unescape(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
 }
 
 pub(super) fn kind_of(value: &Value) -> &'static str {
