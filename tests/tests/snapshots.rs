@@ -75,6 +75,7 @@ fn overlay_action_matching_nothing_is_an_error() {
     insta::assert_snapshot!(render_with("../specs/cobee.yaml", options));
 }
 snapshot!(nullable_3_0, "fixtures/nullable-3.0.yaml");
+snapshot!(nullable_3_1, "fixtures/nullable-3.1.yaml");
 snapshot!(path_refs, "fixtures/path-refs.json");
 snapshot!(external_refs, "fixtures/external/main.yaml");
 snapshot!(recursion, "fixtures/recursion.yaml");
