@@ -1,7 +1,7 @@
 //! `cargo xtask corpus`: every document of `../shared/corpus/MANIFEST.tsv` → a crate
 //! under `target/corpus/`, then `cargo clippy` on each, as a table.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
@@ -138,7 +138,7 @@ fn clippy(workspace: &Path, crate_name: &str) -> Result<(bool, usize), String> {
             crate_name,
         ])
         .current_dir(workspace)
-        .env("CARGO_TARGET_DIR", target_dir(workspace))
+        .env("CARGO_TARGET_DIR", workspace.join("target"))
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -151,10 +151,6 @@ fn clippy(workspace: &Path, crate_name: &str) -> Result<(bool, usize), String> {
     }
     let warnings = stderr.lines().filter(|l| l.contains(": warning:")).count();
     Ok((output.status.success(), warnings))
-}
-
-fn target_dir(workspace: &Path) -> PathBuf {
-    workspace.join("target")
 }
 
 fn print_table(rows: &[Row]) {

@@ -143,13 +143,8 @@ fn derive_flow(
         .into_iter()
         .filter(|(_, set)| !set.iter().any(|w| names::snake(w) == "refresh_token"))
         .collect();
-    let grant_values = field_index("grant_type")
-        .map(|i| (i, enum_values(api, &body.fields[i].ty)))
-        .unwrap_or_default();
-    let (grant_field, values) = match field_index("grant_type") {
-        Some(i) => (Some(i), grant_values.1),
-        None => (None, Vec::new()),
-    };
+    let grant_field = field_index("grant_type");
+    let values = grant_field.map_or_else(Vec::new, |i| enum_values(api, &body.fields[i].ty));
     let operation_def = &api.operations[operation];
     let basic_auth = uses_basic_auth(api, operation_def);
     let has_field = |name: &str| field_index(name).is_some();

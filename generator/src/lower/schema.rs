@@ -391,7 +391,7 @@ impl Lowerer<'_> {
             let name = field_names.unique(names::snake(wire_name));
             let secret = is_secret(&name, schema);
             let docs = match schema.as_object() {
-                Some(schema) => field_docs(schema),
+                Some(schema) => schema_docs(schema),
                 None => Docs::default(),
             };
             fields.push(Field {
@@ -880,10 +880,6 @@ pub(super) fn schema_docs(map: &Map<String, Value>) -> Docs {
         (_, Some(title)) => docs(&[title]),
         _ => Docs::default(),
     }
-}
-
-fn field_docs(map: &Map<String, Value>) -> Docs {
-    schema_docs(map)
 }
 
 pub(super) fn kind_of(value: &Value) -> &'static str {
