@@ -2,12 +2,13 @@
 //! so a user sees all of them at once, each with its file, line, column and JSON
 //! pointer.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
 
 use crate::load::Position;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Error,
     /// Something the generator cannot represent exactly; the output is still usable.
@@ -30,12 +31,41 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{severity}: {}", self.file.display())?;
+        write!(
+            f,
+            "{severity}: {}",
+            printable(&self.file.display().to_string())
+        )?;
         if let Some(Position { line, column }) = self.position {
             write!(f, ":{line}:{column}")?;
         }
-        write!(f, ": #{}: {}", self.pointer, self.message)
+        if !self.pointer.is_empty() {
+            write!(f, ": #{}", printable(&self.pointer))?;
+        }
+        write!(f, ": {}", printable(&self.message))
     }
+}
+
+/// Text from a document, safe on a terminal or in a log: control characters (escape
+/// sequences, newlines) and direction marks are shown escaped (`\u{1b}`).
+pub fn printable(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() || is_direction_mark(c);
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn is_direction_mark(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Every problem of one document, errors and warnings.
@@ -66,3 +96,32 @@ impl fmt::Display for Diagnostics {
 }
 
 impl std::error::Error for Diagnostics {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn document_text_is_printed_escaped() {
+        let diagnostic = Diagnostic {
+            severity: Severity::Warning,
+            file: PathBuf::from("a\u{1b}[31m.yaml"),
+            pointer: "/components/schemas/x\ny".into(),
+            position: Some(Position { line: 3, column: 4 }),
+            message: "bad \u{202e} value".into(),
+        };
+        assert_eq!(
+            diagnostic.to_string(),
+            "warning: a\\u{1b}[31m.yaml:3:4: #/components/schemas/x\\u{a}y: bad \\u{202e} value"
+        );
+        let whole_file = Diagnostic {
+            pointer: String::new(),
+            ..diagnostic
+        };
+        assert!(
+            whole_file
+                .to_string()
+                .starts_with("warning: a\\u{1b}[31m.yaml:3:4: bad")
+        );
+    }
+}

@@ -32,8 +32,29 @@ pub struct Docs(pub Vec<String>);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Server {
+    /// The URL template as written.
     pub url: String,
     pub description: Option<String>,
+    /// Each variable once, in order of first use.
+    pub variables: Vec<ServerVariable>,
+    pub template: Vec<UrlPart>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerVariable {
+    /// Unique snake_case Rust name.
+    pub name: String,
+    pub wire_name: String,
+    pub default: Option<String>,
+    pub docs: Docs,
+}
+
+/// A piece of a server URL template.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UrlPart {
+    Text(String),
+    /// Index into [`Server::variables`].
+    Variable(usize),
 }
 
 /// Index into [`Api::types`].
@@ -70,6 +91,9 @@ pub enum TypeKind {
     Union(Union),
     /// `pub type Name = Target;` for component schemas that are not objects or enums.
     Alias(TypeRef),
+    /// `pub struct Name(pub Target);`: an alias that would contain itself
+    /// (`A = Vec<A>`), which Rust cannot expand.
+    Newtype(TypeRef),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -17,13 +17,16 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
-use load::{Loc, Problem, Sources};
+use load::{Limits, Loc, Problem, Sources};
 
 /// What to generate from one document.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// An OpenAPI Overlay 1.0 document applied before lowering.
     pub overlay: Option<PathBuf>,
+    /// The directory whose files `$ref`s may read; `None`: the document's own directory
+    /// (and below). References never leave it.
+    pub ref_root: Option<PathBuf>,
 }
 
 /// The generated module of one API.
@@ -40,7 +43,11 @@ pub struct Output {
 /// Loads, lowers and emits the document at `entry`. On error, every problem found
 /// is returned, each with its file, position and JSON pointer.
 pub fn generate(entry: &Path, options: &Options) -> Result<Output, Diagnostics> {
-    let mut sources = Sources::load(entry)?;
+    let limits = Limits {
+        root: options.ref_root.clone(),
+        ..Limits::default()
+    };
+    let mut sources = Sources::load(entry, &limits)?;
     if let Some(overlay) = &options.overlay {
         apply_overlay(&mut sources, overlay)?;
     }
@@ -73,7 +80,7 @@ pub fn generate(entry: &Path, options: &Options) -> Result<Output, Diagnostics> 
 }
 
 fn apply_overlay(sources: &mut Sources, overlay_path: &Path) -> Result<(), Diagnostics> {
-    let overlay = Sources::load(overlay_path)?;
+    let overlay = Sources::load(overlay_path, &Limits::default())?;
     let overlay_root = overlay
         .get(&overlay.entry())
         .cloned()

@@ -31,18 +31,96 @@ pub fn shouty(raw: &str) -> String {
 }
 
 /// Names made only of symbols (`<=`, `.`, `""`) are spelled out so they stay distinct;
-/// a leading minus on a number (`-1`) is kept as a word.
+/// a leading minus on a number (`-1`) is kept as a word. Letters outside ASCII are
+/// spelled in ASCII first (`ünknown` → `unknown`), so no letter is lost.
 fn spell(raw: &str) -> String {
     if raw.is_empty() {
         return "empty".to_owned();
     }
-    if raw.chars().any(char::is_alphanumeric) {
+    let raw = ascii_letters(raw);
+    if raw.chars().any(|c| c.is_ascii_alphanumeric()) {
         return match raw.strip_prefix('-') {
             Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => format!("minus {rest}"),
-            _ => raw.to_owned(),
+            _ => raw,
         };
     }
     raw.chars().map(symbol_word).collect::<Vec<_>>().join(" ")
+}
+
+/// Latin letters with marks lose their marks (`é` → `e`, `ß` → `ss`); other letters
+/// and digits outside ASCII become a word of their code point (`日` → ` u65e5 `), so
+/// identifiers stay ASCII (no confusable or mixed-script lints) and distinct.
+fn ascii_letters(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else if let Some(plain) = latin_base(c) {
+            out.push_str(plain);
+        } else if c.is_alphanumeric() {
+            out.push_str(&format!(" u{:x} ", u32::from(c)));
+        } else {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// The unaccented spelling of a Latin-1 or Latin Extended-A letter.
+fn latin_base(c: char) -> Option<&'static str> {
+    const TABLE: &[(&str, &str)] = &[
+        ("ÀÁÂÃÄÅĀĂĄ", "A"),
+        ("àáâãäåāăą", "a"),
+        ("ÇĆĈĊČ", "C"),
+        ("çćĉċč", "c"),
+        ("ĎĐÐ", "D"),
+        ("ďđð", "d"),
+        ("ÈÉÊËĒĔĖĘĚ", "E"),
+        ("èéêëēĕėęě", "e"),
+        ("ĜĞĠĢ", "G"),
+        ("ĝğġģ", "g"),
+        ("ĤĦ", "H"),
+        ("ĥħ", "h"),
+        ("ÌÍÎÏĨĪĬĮİ", "I"),
+        ("ìíîïĩīĭįı", "i"),
+        ("Ĵ", "J"),
+        ("ĵ", "j"),
+        ("Ķ", "K"),
+        ("ķĸ", "k"),
+        ("ĹĻĽĿŁ", "L"),
+        ("ĺļľŀł", "l"),
+        ("ÑŃŅŇŊ", "N"),
+        ("ñńņňŉŋ", "n"),
+        ("ÒÓÔÕÖØŌŎŐ", "O"),
+        ("òóôõöøōŏő", "o"),
+        ("ŔŖŘ", "R"),
+        ("ŕŗř", "r"),
+        ("ŚŜŞŠ", "S"),
+        ("śŝşš", "s"),
+        ("ŢŤŦ", "T"),
+        ("ţťŧ", "t"),
+        ("ÙÚÛÜŨŪŬŮŰŲ", "U"),
+        ("ùúûüũūŭůűų", "u"),
+        ("Ŵ", "W"),
+        ("ŵ", "w"),
+        ("ÝŶŸ", "Y"),
+        ("ýÿŷ", "y"),
+        ("ŹŻŽ", "Z"),
+        ("źżž", "z"),
+        ("Æ", "AE"),
+        ("æ", "ae"),
+        ("Œ", "OE"),
+        ("œ", "oe"),
+        ("Þ", "TH"),
+        ("þ", "th"),
+        ("ß", "ss"),
+        ("Ĳ", "IJ"),
+        ("ĳ", "ij"),
+    ];
+    TABLE
+        .iter()
+        .find(|(letters, _)| letters.contains(c))
+        .map(|(_, plain)| *plain)
 }
 
 fn symbol_word(c: char) -> &'static str {
@@ -107,18 +185,22 @@ impl Namespace {
         }
     }
 
-    /// `name`, or `name` with the first free numeric suffix.
+    /// `name`, or `name` with the first free numeric suffix. A keyword escape drops its
+    /// trailing `_` first (`type_` → `type_2`, `Self_` → `Self2`): rustc's case lints
+    /// flag `type__2` and `Self_2`.
     pub fn unique(&mut self, name: String) -> String {
         if self.taken.insert(name.clone()) {
             return name;
         }
-        let separator = if name.contains('_') || name.chars().all(|c| !c.is_uppercase()) {
+        let base = name.trim_end_matches('_');
+        let base = if base.is_empty() { name.as_str() } else { base };
+        let separator = if base.contains('_') || !base.chars().any(char::is_uppercase) {
             "_"
         } else {
             ""
         };
         (2..)
-            .map(|n| format!("{name}{separator}{n}"))
+            .map(|n| format!("{base}{separator}{n}"))
             .find(|candidate| self.taken.insert(candidate.clone()))
             .unwrap_or(name)
     }
@@ -160,5 +242,18 @@ mod tests {
         assert_eq!(names.unique("Error".into()), "Error2");
         assert_eq!(names.unique("foo_bar".into()), "foo_bar");
         assert_eq!(names.unique("foo_bar".into()), "foo_bar_2");
+        assert_eq!(names.unique("type_".into()), "type_");
+        assert_eq!(names.unique("type_".into()), "type_2");
+        assert_eq!(names.unique("Self_".into()), "Self_");
+        assert_eq!(names.unique("Self_".into()), "Self2");
+    }
+
+    #[test]
+    fn letters_outside_ascii_are_kept() {
+        assert_eq!(pascal("ünknown"), "Unknown");
+        assert_eq!(snake("Größe"), "grosse");
+        assert_eq!(pascal("日本"), "U65e5U672c");
+        assert_eq!(snake("prix_€"), "prix");
+        assert_eq!(pascal("\u{202e}evil"), "Evil");
     }
 }

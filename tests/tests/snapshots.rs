@@ -48,6 +48,7 @@ fn render_spec(document: &str) -> String {
     let overlay = path.with_file_name(format!("{stem}.overlay.yaml"));
     let options = Options {
         overlay: overlay.exists().then_some(overlay),
+        ..Options::default()
     };
     render_with(path.to_str().unwrap_or_default(), options)
 }
@@ -71,6 +72,7 @@ fn zype() {
 fn overlay_action_matching_nothing_is_an_error() {
     let options = Options {
         overlay: Some("fixtures/broken/unmatched.overlay.yaml".into()),
+        ..Options::default()
     };
     insta::assert_snapshot!(render_with("../specs/cobee.yaml", options));
 }

@@ -62,6 +62,7 @@ pub fn expected_files(root: &Path, report: bool) -> Result<Vec<(PathBuf, String)
         let started = Instant::now();
         let options = Options {
             overlay: spec.overlay.clone(),
+            ..Options::default()
         };
         match generate(&spec.document, &options) {
             Ok(output) => {

@@ -43,7 +43,14 @@ pub fn write_crate(
     overlay: Option<PathBuf>,
     out: &Path,
 ) -> Result<Output, String> {
-    let output = generate(document, &Options { overlay }).map_err(|d| d.to_string())?;
+    let output = generate(
+        document,
+        &Options {
+            overlay,
+            ..Options::default()
+        },
+    )
+    .map_err(|d| d.to_string())?;
     let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("api");
     let package = generator::names::snake(name).replace('_', "-");
     // The runtime is not published yet: the crate depends on this repository's copy.

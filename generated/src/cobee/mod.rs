@@ -3,6 +3,6 @@
 //!
 //! Partners API definition where you can check the documentation for the different available operations to integrate with the platform.
 //!
-//! Generated from `cobee.yaml` (API version 1.0.0).
+//! Generated from `cobee.yaml` (API version `1.0.0`).
 pub mod client;
 pub mod types;

@@ -5,10 +5,19 @@
 /// The document's servers, in its order, plus any other URL. There is no default: the app chooses.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq)]
 pub enum Server {
+    /// Production
+    ///
     /// `https://app.podero.com`
     Production,
+    /// Sandbox
+    ///
     /// `https://{subdomain}.podero.com`
-    Sandbox { subdomain: ::std::string::String },
+    Sandbox {
+        /// The sandbox subdomain Podero gave you.
+        ///
+        /// The document's default: `app`.
+        subdomain: ::std::string::String,
+    },
     /// Any other base URL: `https://…`, or `http://` to a loopback address.
     Custom(::std::string::String),
 }
@@ -21,7 +30,7 @@ impl Server {
             Self::Production => ::auth_runtime::BaseUrl::parse("https://app.podero.com"),
             Self::Sandbox { subdomain } => {
                 ::auth_runtime::BaseUrl::parse(
-                    &::std::format!("https://{subdomain}.podero.com"),
+                    &["https://", subdomain.as_str(), ".podero.com"].concat(),
                 )
             }
             Self::Custom(url) => ::auth_runtime::BaseUrl::parse(url),

@@ -10,6 +10,6 @@
 //! While direct control of devices is implemented for special use cases such as pause power, we abstract away low level
 //! direct device steering so developers and partners can focus on delivering maximum value to end users.
 //!
-//! Generated from `podero.yaml` (API version 2.0).
+//! Generated from `podero.yaml` (API version `2.0`).
 pub mod client;
 pub mod types;

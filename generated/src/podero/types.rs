@@ -40,39 +40,6 @@ impl ::std::fmt::Debug for TokenInput {
             .finish()
     }
 }
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum GrantType {
-    #[serde(rename = "password")]
-    Password,
-    #[serde(rename = "refresh_token")]
-    RefreshToken,
-    /// A value the document does not list (APIs add values over time).
-    #[serde(untagged)]
-    Unknown(::std::string::String),
-}
-impl GrantType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Password => "password",
-            Self::RefreshToken => "refresh_token",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::fmt::Display for GrantType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 /// TokenOutput
 #[derive(
     ::std::clone::Clone,
@@ -114,6 +81,66 @@ impl ::std::fmt::Debug for TokenOutput {
 pub struct ClientCredentialsTokenRequest {
     pub grant_type: ClientCredentialsTokenRequestGrantType,
 }
+/// ClientCredentialsToken
+#[derive(
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub struct ClientCredentialsToken {
+    /// Bearer token for API authentication. Use this in the Authorization header for all subsequent API requests.
+    pub access_token: ::std::string::String,
+    /// Token lifetime in seconds. Typically 36000 seconds (10 hours).
+    pub expires_in: i64,
+    /// The type of token. Always "Bearer" for this flow.
+    pub token_type: ::std::string::String,
+    /// The scopes granted to this token. Typically "read write" for full access.
+    pub scope: ::std::string::String,
+}
+impl ::std::fmt::Debug for ClientCredentialsToken {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ClientCredentialsToken")
+            .field("access_token", &"[REDACTED]")
+            .field("expires_in", &self.expires_in)
+            .field("token_type", &self.token_type)
+            .field("scope", &self.scope)
+            .finish()
+    }
+}
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum GrantType {
+    #[serde(rename = "password")]
+    Password,
+    #[serde(rename = "refresh_token")]
+    RefreshToken,
+    /// A value the document does not list (APIs add values over time).
+    #[serde(untagged)]
+    Unknown(::std::string::String),
+}
+impl GrantType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Password => "password",
+            Self::RefreshToken => "refresh_token",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl ::std::fmt::Display for GrantType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -142,33 +169,6 @@ impl ClientCredentialsTokenRequestGrantType {
 impl ::std::fmt::Display for ClientCredentialsTokenRequestGrantType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-/// ClientCredentialsToken
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct ClientCredentialsToken {
-    /// Bearer token for API authentication. Use this in the Authorization header for all subsequent API requests.
-    pub access_token: ::std::string::String,
-    /// Token lifetime in seconds. Typically 36000 seconds (10 hours).
-    pub expires_in: i64,
-    /// The type of token. Always "Bearer" for this flow.
-    pub token_type: ::std::string::String,
-    /// The scopes granted to this token. Typically "read write" for full access.
-    pub scope: ::std::string::String,
-}
-impl ::std::fmt::Debug for ClientCredentialsToken {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ClientCredentialsToken")
-            .field("access_token", &"[REDACTED]")
-            .field("expires_in", &self.expires_in)
-            .field("token_type", &self.token_type)
-            .field("scope", &self.scope)
-            .finish()
     }
 }
 /// Reads a field that must be present but may be `null`: serde would

@@ -5,10 +5,10 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::outer_docs;
+use super::docs::code_span;
 use super::types::{ident, qualified_type_ref};
+use super::{outer_docs, own_docs};
 use crate::ir::*;
-use crate::names::{self, Namespace};
 
 pub fn items(api: &Api) -> TokenStream {
     let error_body = error_body(api);
@@ -16,7 +16,7 @@ pub fn items(api: &Api) -> TokenStream {
         Some(ty) => qualified_type_ref(api, ty),
         None => quote!(::serde_json::Value),
     };
-    let server = server_enum(api);
+    let server = super::servers::server_enum(api);
     let operations = api.auth_flows.iter().map(|flow| token_method(api, flow));
     let decoders = api
         .auth_flows
@@ -86,88 +86,6 @@ fn error_responses(api: &Api, flow: &AuthFlow) -> Vec<(StatusCode, TypeRef)> {
         .collect()
 }
 
-fn server_enum(api: &Api) -> TokenStream {
-    let mut variant_names = Namespace::with_reserved(&["Custom"]);
-    let servers: Vec<(syn::Ident, &Server, Vec<String>)> = api
-        .servers
-        .iter()
-        .filter(|s| s.url.starts_with("https://") || s.url.starts_with("http://"))
-        .map(|server| {
-            let label = server
-                .description
-                .clone()
-                .unwrap_or_else(|| host(&server.url));
-            (
-                ident(&variant_names.unique(names::pascal(&label))),
-                server,
-                url_variables(&server.url),
-            )
-        })
-        .collect();
-    let variants = servers.iter().map(|(name, server, variables)| {
-        let docs = outer_docs(&Docs(vec![format!("`{}`", server.url)]));
-        let fields = variables.iter().map(|v| ident(&names::snake(v)));
-        if variables.is_empty() {
-            quote! { #docs #name, }
-        } else {
-            quote! { #docs #name { #(#fields: ::std::string::String),* }, }
-        }
-    });
-    let arms = servers.iter().map(|(name, server, variables)| {
-        let url = &server.url;
-        if variables.is_empty() {
-            return quote! { Self::#name => ::auth_runtime::BaseUrl::parse(#url), };
-        }
-        let fields: Vec<_> = variables.iter().map(|v| ident(&names::snake(v))).collect();
-        let template = variables.iter().fold(url.clone(), |t, v| t.replace(&format!("{{{v}}}"), &format!("{{{}}}", names::snake(v))));
-        quote! { Self::#name { #(#fields),* } => ::auth_runtime::BaseUrl::parse(&::std::format!(#template)), }
-    });
-    let listed = outer_docs(&Docs(vec![if servers.is_empty() {
-        "The document lists no server: give the base URL with [`Server::Custom`].".to_owned()
-    } else {
-        "The document's servers, in its order, plus any other URL. There is no default: the app chooses.".to_owned()
-    }]));
-    quote! {
-        /// Where the API is served.
-        ///
-        #listed
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq)]
-        pub enum Server {
-            #(#variants)*
-            /// Any other base URL: `https://…`, or `http://` to a loopback address.
-            Custom(::std::string::String),
-        }
-
-        impl Server {
-            /// The validated base URL.
-            pub fn base_url(&self) -> ::std::result::Result<::auth_runtime::BaseUrl, ::auth_runtime::ConfigError> {
-                match self {
-                    #(#arms)*
-                    Self::Custom(url) => ::auth_runtime::BaseUrl::parse(url),
-                }
-            }
-        }
-    }
-}
-
-fn host(url: &str) -> String {
-    url.split("://")
-        .nth(1)
-        .unwrap_or(url)
-        .split('/')
-        .next()
-        .unwrap_or(url)
-        .to_owned()
-}
-
-/// `{name}` placeholders of a server URL.
-fn url_variables(url: &str) -> Vec<String> {
-    url.split('{')
-        .skip(1)
-        .filter_map(|part| part.split_once('}').map(|(name, _)| name.to_owned()))
-        .collect()
-}
-
 fn operation_ident(api: &Api, flow: &AuthFlow) -> syn::Ident {
     ident(&api.operations[flow.operation].name)
 }
@@ -205,11 +123,11 @@ fn token_method(api: &Api, flow: &AuthFlow) -> TokenStream {
     if !lines.is_empty() {
         lines.push(String::new());
     }
-    lines.push(format!(
-        "`{} {}`",
+    lines.push(code_span(&format!(
+        "{} {}",
         operation.method.as_str().to_uppercase(),
         operation.path
-    ));
+    )));
     let docs = outer_docs(&Docs(lines));
     let name = operation_ident(api, flow);
     let decoder = decoder_ident(api, flow);
@@ -365,10 +283,10 @@ fn auth_flow(api: &Api, flow: &AuthFlow) -> TokenStream {
             }
         }
     });
-    let grant = flow
-        .grant
-        .as_ref()
-        .map_or_else(|| "token".to_owned(), |g| format!("`{}` grant", g.value));
+    let grant = flow.grant.as_ref().map_or_else(
+        || "token".to_owned(),
+        |g| format!("{} grant", code_span(&g.value)),
+    );
     let refresh_doc = if flow.refresh.is_some() {
         ", refreshed with the `refresh_token` grant"
     } else {
@@ -379,14 +297,17 @@ fn auth_flow(api: &Api, flow: &AuthFlow) -> TokenStream {
     } else {
         ""
     };
-    let flow_docs = outer_docs(&Docs(vec![format!(
-        "Obtains access tokens with the {grant} of `{} {}`{refresh_doc}.{client_auth}",
+    let endpoint = code_span(&format!(
+        "{} {}",
         operation.method.as_str().to_uppercase(),
         operation.path
+    ));
+    let flow_docs = outer_docs(&Docs(vec![format!(
+        "Obtains access tokens with the {grant} of {endpoint}{refresh_doc}.{client_auth}"
     )]));
-    let manager_docs = outer_docs(&Docs(vec![format!(
+    let manager_docs = own_docs(&[format!(
         "Cached, refreshed access tokens from [`{flow_name}`]."
-    )]));
+    )]);
     quote! {
         #credentials
 
@@ -479,9 +400,9 @@ fn credentials_types(
             let members = alternative.credentials.iter().map(|c| member(c, quote!()));
             quote! { #name { #(#members),* }, }
         });
-        let login_docs = outer_docs(&Docs(vec![format!(
+        let login_docs = own_docs(&[format!(
             "The ways to log in with [`{credentials_name}`]; exactly one is sent."
-        )]));
+        )]);
         (
             Some(quote! {
                 /// How the user logs in.
@@ -496,10 +417,10 @@ fn credentials_types(
             }),
         )
     };
-    let docs = outer_docs(&Docs(vec![format!(
+    let docs = own_docs(&[format!(
         "What the app gives [`{}`]; secrets print as `[REDACTED]`.",
         names.flow
-    )]));
+    )]);
     quote! {
         #docs
         #[derive(::std::fmt::Debug, ::std::clone::Clone)]

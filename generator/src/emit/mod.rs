@@ -2,6 +2,8 @@
 //! the IR (no hash-order iteration), so it is byte-identical on every run.
 
 mod client;
+mod docs;
+mod servers;
 mod types;
 
 use proc_macro2::TokenStream;
@@ -20,8 +22,9 @@ const ALLOWED_LINTS: &str = "clippy::doc_lazy_continuation, clippy::doc_overinde
 /// The `types` module of one API: every schema's Rust type.
 pub fn types_file(api: &Api, source_name: &str) -> String {
     let docs = inner_docs(&Docs(vec![format!(
-        "Types of {}, from `{source_name}`.",
-        api.title
+        "Types of {}, from {}.",
+        one_line(&api.title),
+        docs::code_span(source_name)
     )]));
     let allowed: TokenStream = ALLOWED_LINTS.parse().unwrap_or_default();
     let items = types::items(api);
@@ -42,15 +45,27 @@ fn format_file(tokens: TokenStream) -> String {
     format!("{HEADER}\n{text}")
 }
 
-/// `#[doc = "..."]` per line, which prints as `///` comments.
+/// A document's one-line text (a title) inside our own sentence.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `#[doc = "..."]` per line of sanitized document text, which prints as `///` comments.
 fn outer_docs(docs: &Docs) -> TokenStream {
-    let lines = docs.0.iter().map(|line| doc_line(line));
-    quote! { #(#[doc = #lines])* }
+    own_docs(&docs::sanitize(&docs.0.join("\n")))
 }
 
 fn inner_docs(docs: &Docs) -> TokenStream {
-    let lines = docs.0.iter().map(|line| doc_line(line));
+    let lines = docs::sanitize(&docs.0.join("\n"));
+    let lines = lines.iter().map(|line| doc_line(line));
     quote! { #(#![doc = #lines])* }
+}
+
+/// Documentation the generator writes itself (intra-doc links included); document
+/// values inside it go through [`docs::code_span`].
+fn own_docs(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|line| doc_line(line));
+    quote! { #(#[doc = #lines])* }
 }
 
 fn doc_line(line: &str) -> String {
@@ -68,8 +83,9 @@ pub fn module_file(api: &Api, source_name: &str) -> String {
         lines.push(String::new());
     }
     lines.push(format!(
-        "Generated from `{source_name}` (API version {}).",
-        api.version
+        "Generated from {} (API version {}).",
+        docs::code_span(source_name),
+        docs::code_span(&api.version)
     ));
     let docs = inner_docs(&Docs(lines));
     format_file(quote! {
@@ -82,8 +98,9 @@ pub fn module_file(api: &Api, source_name: &str) -> String {
 /// The `client` module of one API: servers, token operations, auth flows.
 pub fn client_file(api: &Api, source_name: &str) -> String {
     let docs = inner_docs(&Docs(vec![format!(
-        "Servers, token operations and auth flows of {}, from `{source_name}`.",
-        api.title
+        "Servers, token operations and auth flows of {}, from {}.",
+        one_line(&api.title),
+        docs::code_span(source_name)
     )]));
     let items = client::items(api);
     format_file(quote! {

@@ -98,6 +98,14 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
             let target = type_ref(api, target);
             quote!(pub type #name = #target;)
         }
+        TypeKind::Newtype(target) => {
+            let target = type_ref(api, target);
+            quote! {
+                #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #target);
+            }
+        }
     };
     quote! { #docs #body }
 }

@@ -5,7 +5,8 @@
 mod overlay;
 mod source;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
 use serde_json::Value;
@@ -13,6 +14,28 @@ use serde_json::Value;
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use overlay::apply_overlay;
 pub use source::{Format, Position, SyntaxError, parse};
+
+/// What loading may read: files under `root` only, each at most `max_file_bytes`, and
+/// YAML aliases across all files together copying at most `max_alias_nodes` nodes.
+/// Documents are untrusted: a `$ref` must not read `/etc/shadow`, `/dev/zero` or a
+/// FIFO, nor expand into gigabytes.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// The directory `$ref`s may read under; `None`: the entry document's directory.
+    pub root: Option<PathBuf>,
+    pub max_file_bytes: u64,
+    pub max_alias_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            root: None,
+            max_file_bytes: 256 * 1024 * 1024,
+            max_alias_nodes: 1_000_000,
+        }
+    }
+}
 
 /// Index into [`Sources`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -23,6 +46,18 @@ pub struct FileId(usize);
 pub struct Loc {
     pub file: FileId,
     pub pointer: String,
+}
+
+/// What a JSON value is, for messages.
+pub fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
 }
 
 /// A JSON-pointer segment as the key it names (RFC 6901: `~1` is `/`, `~0` is `~`).
@@ -61,11 +96,16 @@ pub struct Sources {
     by_path: HashMap<PathBuf, FileId>,
     /// Referenced files that could not be read or parsed, with the reason.
     unloadable: HashMap<PathBuf, String>,
+    /// Canonical directory that referenced files must lie under.
+    root: PathBuf,
+    limits: Limits,
+    /// Alias nodes still allowed across all files.
+    alias_budget: usize,
 }
 
 /// A problem found after loading, located by [`Loc`]; turned into a
 /// [`Diagnostic`] with line and column by [`Sources::diagnostics`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Problem {
     pub severity: Severity,
     pub loc: Loc,
@@ -73,13 +113,39 @@ pub struct Problem {
 }
 
 impl Sources {
-    /// Loads `entry` and, transitively, every file named by an external `$ref`.
-    /// A referenced file that cannot be loaded is reported where it is used.
-    pub fn load(entry: &Path) -> Result<Sources, Diagnostics> {
+    /// Loads `entry` and, transitively, every file named by an external `$ref`, within
+    /// `limits`. A referenced file that cannot be loaded is reported where it is used.
+    pub fn load(entry: &Path, limits: &Limits) -> Result<Sources, Diagnostics> {
+        let fail = |message: String| {
+            Diagnostics(vec![Diagnostic {
+                severity: Severity::Error,
+                file: entry.to_path_buf(),
+                pointer: String::new(),
+                position: None,
+                message,
+            }])
+        };
+        let root = match &limits.root {
+            Some(root) => root.clone(),
+            None => entry
+                .parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        };
+        let root = if root.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            root
+        };
+        let root = root
+            .canonicalize()
+            .map_err(|e| fail(format!("cannot read the directory {}: {e}", root.display())))?;
         let mut sources = Sources {
             files: Vec::new(),
             by_path: HashMap::new(),
             unloadable: HashMap::new(),
+            root,
+            alias_budget: limits.max_alias_nodes,
+            limits: limits.clone(),
         };
         sources
             .add_file(entry)
@@ -91,19 +157,31 @@ impl Sources {
                 if sources.by_path.contains_key(&key) || sources.unloadable.contains_key(&key) {
                     continue;
                 }
-                if let Err(diagnostic) = sources.add_file(&path) {
-                    let position = diagnostic
-                        .position
-                        .map(|p| format!(" at {}:{}", p.line, p.column))
-                        .unwrap_or_default();
-                    sources
-                        .unloadable
-                        .insert(key, format!("{}{position}", diagnostic.message));
+                if let Err(reason) = sources.add_referenced(&path) {
+                    sources.unloadable.insert(key, reason);
                 }
             }
             next += 1;
         }
         Ok(sources)
+    }
+
+    /// Loads a file a `$ref` names, if it lies under the root.
+    fn add_referenced(&mut self, path: &Path) -> Result<FileId, String> {
+        let canonical = path.canonicalize().map_err(|e| e.to_string())?;
+        if !canonical.starts_with(&self.root) {
+            return Err(format!(
+                "it is outside the document's directory {} (references may only read files under it)",
+                self.root.display()
+            ));
+        }
+        self.add_file(path).map_err(|diagnostic| {
+            let position = diagnostic
+                .position
+                .map(|p| format!(" at {}:{}", p.line, p.column))
+                .unwrap_or_default();
+            format!("{}{position}", diagnostic.message)
+        })
     }
 
     fn add_file(&mut self, path: &Path) -> Result<FileId, Diagnostic> {
@@ -114,10 +192,11 @@ impl Sources {
             position,
             message,
         };
-        let text = std::fs::read_to_string(path).map_err(|e| whole_file(e.to_string(), None))?;
+        let text =
+            read_regular_file(path, self.limits.max_file_bytes).map_err(|e| whole_file(e, None))?;
         let format = Format::from_path(path);
-        let root = source::parse(&text, format)
-            .map_err(|e| whole_file(format!("not valid {format:?}: {}", e.message), e.position))?;
+        let root = source::parse_limited(&text, format, &mut self.alias_budget)
+            .map_err(|e| whole_file(format!("not valid {format}: {}", e.message), e.position))?;
         let id = FileId(self.files.len());
         self.by_path.insert(normalize(path), id);
         self.files.push(SourceFile {
@@ -220,20 +299,22 @@ impl Sources {
         Ok(target)
     }
 
-    /// Follows `$ref` chains from `loc` to the location that holds the content.
+    /// Follows `$ref` chains from `loc` to the location that holds the content. Chains
+    /// may be long; only a chain that comes back to a location it passed is an error.
     pub fn follow(&self, loc: &Loc) -> Result<Loc, String> {
         let mut current = loc.clone();
-        for _ in 0..64 {
-            match self
-                .get(&current)
-                .and_then(|v| v.get("$ref"))
-                .and_then(Value::as_str)
-            {
-                Some(reference) => current = self.resolve(&current, reference)?,
-                None => return Ok(current),
+        let mut seen: HashSet<Loc> = HashSet::new();
+        while let Some(reference) = self
+            .get(&current)
+            .and_then(|v| v.get("$ref"))
+            .and_then(Value::as_str)
+        {
+            if !seen.insert(current.clone()) {
+                return Err("`$ref` chain does not end (a cycle of references)".to_owned());
             }
+            current = self.resolve(&current, reference)?;
         }
-        Err("`$ref` chain does not end (a cycle of references)".to_owned())
+        Ok(current)
     }
 
     /// Turns located problems into diagnostics with file paths, lines and columns.
@@ -266,6 +347,32 @@ impl Sources {
             .collect();
         Diagnostics(diagnostics)
     }
+}
+
+/// Reads a regular file of at most `max_bytes` (never a device, FIFO or directory,
+/// which could hang or never end).
+fn read_regular_file(path: &Path, max_bytes: u64) -> Result<String, String> {
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let metadata = file.metadata().map_err(|e| e.to_string())?;
+    if !metadata.is_file() {
+        return Err("not a regular file".to_owned());
+    }
+    if metadata.len() > max_bytes {
+        return Err(format!("larger than the limit of {max_bytes} bytes"));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    file.take(max_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(format!("larger than the limit of {max_bytes} bytes"));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
 }
 
 /// A path made absolute with `.` and `..` removed, so one file has one identity.

@@ -43,7 +43,7 @@ fn apply_action(document: &mut Value, action: &Value) -> Result<(), String> {
         .and_then(Value::as_str)
         .ok_or("action has no `target`")?;
     let path = JsonPath::parse(target).map_err(|e| format!("target {target:?}: {e}"))?;
-    let pointers: Vec<String> = path
+    let mut pointers: Vec<String> = path
         .query_located(document)
         .locations()
         .map(|l| l.to_json_pointer())
@@ -55,17 +55,55 @@ fn apply_action(document: &mut Value, action: &Value) -> Result<(), String> {
         .get("remove")
         .and_then(Value::as_bool)
         .unwrap_or(false);
-    // Removing from the back keeps earlier array indices valid.
-    for pointer in pointers.iter().rev() {
-        if remove {
+    if remove {
+        // Later array items first, whatever order the selector named them in, so
+        // removing one never shifts another that is still to be removed.
+        pointers.sort_by(|a, b| pointer_order(b, a));
+        pointers.dedup();
+        for pointer in &pointers {
             remove_at(document, pointer);
-        } else if let Some(update) = action.get("update") {
-            if let Some(node) = document.pointer_mut(pointer) {
-                merge(node, update);
+        }
+        return Ok(());
+    }
+    let Some(update) = action.get("update") else {
+        return Err("action has neither `update` nor `remove: true`".to_owned());
+    };
+    for pointer in &pointers {
+        let Some(node) = document.pointer_mut(pointer) else {
+            continue;
+        };
+        match (&*node, update) {
+            (Value::Object(_), Value::Object(_)) | (Value::Array(_), _) => merge(node, update),
+            (Value::Object(_), _) => {
+                return Err(format!(
+                    "target {target:?} is an object at {pointer:?}: its `update` must be an object"
+                ));
+            }
+            (other, _) => {
+                return Err(format!(
+                    "target {target:?} selects {} at {pointer:?}: only objects and arrays can be updated",
+                    super::kind_of(other)
+                ));
             }
         }
     }
     Ok(())
+}
+
+/// Document order of two JSON pointers, array indices compared as numbers.
+fn pointer_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let segments = |p: &str| -> Vec<String> { p.split('/').map(str::to_owned).collect() };
+    let (a, b) = (segments(a), segments(b));
+    for (x, y) in a.iter().zip(&b) {
+        let order = match (x.parse::<usize>(), y.parse::<usize>()) {
+            (Ok(x), Ok(y)) => x.cmp(&y),
+            _ => x.cmp(y),
+        };
+        if order.is_ne() {
+            return order;
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 /// Overlay merge: objects merge recursively, arrays append, anything else replaces.
@@ -133,6 +171,28 @@ mod tests {
         let problems = apply_overlay(&mut doc, &overlay).unwrap_err();
         assert_eq!(problems[0].0, "/actions/0");
         assert!(problems[0].1.contains("matches nothing"));
+    }
+
+    #[test]
+    fn remove_keeps_indices_right_in_any_order() {
+        for selector in ["[2,0]", "[0,2]", "[-1,0]", "[0,0,2]", "[2,-3]"] {
+            let mut doc = json!({"servers": ["a", "b", "c"]});
+            let target = format!("$.servers{selector}");
+            let overlay =
+                json!({"overlay": "1.0.0", "actions": [{"target": target, "remove": true}]});
+            apply_overlay(&mut doc, &overlay).unwrap();
+            assert_eq!(doc, json!({"servers": ["b"]}), "{selector}");
+        }
+    }
+
+    #[test]
+    fn update_of_a_value_that_is_no_object_is_an_error() {
+        let mut doc = json!({"info": {"title": "A"}});
+        let overlay = json!({"overlay": "1.0.0", "actions": [{"target": "$.info.title", "update": {"x": 1}}]});
+        let problems = apply_overlay(&mut doc, &overlay).unwrap_err();
+        assert_eq!(problems[0].0, "/actions/0");
+        assert!(problems[0].1.contains("a string"), "{}", problems[0].1);
+        assert_eq!(doc, json!({"info": {"title": "A"}}));
     }
 
     #[test]

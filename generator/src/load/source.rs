@@ -20,6 +20,15 @@ const MAX_DEPTH: usize = 128;
 /// documents fail instead of exhausting memory.
 const MAX_ALIAS_NODES: usize = 1_000_000;
 
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Format::Json => "JSON",
+            Format::Yaml => "YAML",
+        })
+    }
+}
+
 /// Document syntax, chosen from the file extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -91,9 +100,28 @@ impl SyntaxError {
 /// Malformed text, duplicate or non-scalar YAML keys, bad aliases, values
 /// that contradict their core tag, and nesting deeper than 128 levels.
 pub fn parse(text: &str, format: Format) -> Result<Value, SyntaxError> {
+    let mut budget = MAX_ALIAS_NODES;
+    parse_limited(text, format, &mut budget)
+}
+
+/// [`parse`], with YAML aliases copying at most `alias_budget` nodes, which is reduced
+/// by what they copied: one budget shared by every file of a document.
+pub fn parse_limited(
+    text: &str,
+    format: Format,
+    alias_budget: &mut usize,
+) -> Result<Value, SyntaxError> {
     match format {
         Format::Json => parse_json(text),
-        Format::Yaml => Builder::default().run(text),
+        Format::Yaml => {
+            let mut builder = Builder {
+                alias_limit: *alias_budget,
+                ..Builder::default()
+            };
+            let result = builder.run(text);
+            *alias_budget = alias_budget.saturating_sub(builder.alias_nodes);
+            result
+        }
     }
 }
 
@@ -149,8 +177,9 @@ struct Builder {
     anchors: HashMap<usize, Anchored>,
     /// Nodes built so far, alias copies included; sizes anchored subtrees.
     nodes: usize,
-    /// Nodes copied in by aliases, bounded by `MAX_ALIAS_NODES`.
+    /// Nodes copied in by aliases, bounded by `alias_limit`.
     alias_nodes: usize,
+    alias_limit: usize,
     root: Option<Value>,
 }
 
@@ -178,7 +207,7 @@ struct Anchored {
 }
 
 impl Builder {
-    fn run(mut self, text: &str) -> Result<Value, SyntaxError> {
+    fn run(&mut self, text: &str) -> Result<Value, SyntaxError> {
         for event in Parser::new_from_str(text) {
             let (event, span) = event.map_err(|e| SyntaxError::from_scan(&e))?;
             let at = Position::from_marker(&span.start);
@@ -203,7 +232,7 @@ impl Builder {
                 Event::StreamStart | Event::DocumentStart(_) | Event::Nothing => {}
             }
         }
-        Ok(self.root.unwrap_or(Value::Null))
+        Ok(self.root.take().unwrap_or(Value::Null))
     }
 
     fn expects_key(&self) -> bool {
@@ -296,8 +325,11 @@ impl Builder {
         };
         let (value, size) = (value.clone(), *size);
         self.alias_nodes = self.alias_nodes.saturating_add(size);
-        if self.alias_nodes > MAX_ALIAS_NODES {
-            let message = format!("aliases expand to more than {MAX_ALIAS_NODES} nodes");
+        if self.alias_nodes > self.alias_limit {
+            let message = format!(
+                "aliases expand to more than {} nodes (across all files of the document)",
+                self.alias_limit
+            );
             return Err(SyntaxError::at(message, at));
         }
         if self.stack.len() + levels(&value) > MAX_DEPTH {

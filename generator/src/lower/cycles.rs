@@ -1,11 +1,45 @@
-//! Recursive types need indirection: a field whose type leads back to its own
-//! struct (without a `Vec` or map in between) is boxed.
+//! Recursive types need indirection. Aliases that lead back to themselves
+//! (`A = Vec<A>`, `A = Map<A>`) become newtypes, which Rust can name before it knows
+//! their contents; then a field whose type leads back to its own struct (without a
+//! `Vec` or map in between) is boxed.
 
 use crate::ir::*;
 
+/// Makes every recursive type representable.
+pub fn break_cycles(types: &mut [TypeDef]) {
+    alias_cycles_to_newtypes(types);
+    box_recursive_fields(types);
+}
+
+/// An alias in a cycle of aliases (through any containers) becomes a newtype.
+fn alias_cycles_to_newtypes(types: &mut [TypeDef]) {
+    let is_alias = |def: &TypeDef| matches!(def.kind, TypeKind::Alias(_));
+    let edges: Vec<Vec<usize>> = types
+        .iter()
+        .map(|def| match &def.kind {
+            TypeKind::Alias(target) => all_named(target)
+                .into_iter()
+                .filter(|&id| is_alias(&types[id]))
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    let component = strongly_connected(&edges);
+    let mut size = vec![0usize; types.len()];
+    for &c in &component {
+        size[c] += 1;
+    }
+    for (index, def) in types.iter_mut().enumerate() {
+        let in_cycle = size[component[index]] > 1 || edges[index].contains(&index);
+        if let (true, TypeKind::Alias(target)) = (in_cycle, &def.kind) {
+            def.kind = TypeKind::Newtype(target.clone());
+        }
+    }
+}
+
 /// Boxes every direct reference that stays inside a strongly connected component
 /// of the "contains directly" graph (Tarjan's algorithm, iterative).
-pub fn box_recursive_fields(types: &mut [TypeDef]) {
+fn box_recursive_fields(types: &mut [TypeDef]) {
     let edges: Vec<Vec<usize>> = types.iter().map(|t| direct_references(&t.kind)).collect();
     let component = strongly_connected(&edges);
     for (index, def) in types.iter_mut().enumerate() {
@@ -29,6 +63,7 @@ fn direct_slots(kind: &mut TypeKind) -> Vec<&mut TypeRef> {
     match kind {
         TypeKind::Struct(s) => s.fields.iter_mut().map(|f| &mut f.ty).collect(),
         TypeKind::Union(u) => u.variants.iter_mut().map(|v| &mut v.ty).collect(),
+        TypeKind::Newtype(inner) => vec![inner],
         _ => Vec::new(),
     }
 }
@@ -43,6 +78,7 @@ fn direct_references(kind: &TypeKind) -> Vec<usize> {
     match kind {
         TypeKind::Struct(s) => s.fields.iter().for_each(|f| visit(&f.ty)),
         TypeKind::Union(u) => u.variants.iter().for_each(|v| visit(&v.ty)),
+        TypeKind::Newtype(inner) => visit(inner),
         // Aliases are transparent to the compiler: their target counts as contained,
         // even through a `Vec`, since `type A = Vec<A>` cannot be expanded.
         TypeKind::Alias(target) => out.extend(all_named(target)),

@@ -1,13 +1,22 @@
 //! Lowering: a loaded document → [`Api`]. Every schema becomes a type once, however
 //! many `$ref`s reach it; problems are collected, never fatal one by one.
+//!
+//! Lowering never recurses through a `$ref`: component schemas get their names (and
+//! type ids) before any is lowered, and any other referenced schema gets its id when
+//! first referenced and is lowered later from a queue. So the call depth is bounded by
+//! how deeply one schema is written, not by how long a chain of references is.
 
 mod auth;
+mod composition;
 mod cycles;
+mod enums;
+mod objects;
 mod operation;
 mod schema;
 mod security;
+mod servers;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use serde_json::Value;
 
@@ -16,13 +25,25 @@ use crate::ir::*;
 use crate::load::{Loc, Problem, Sources};
 use crate::names::Namespace;
 
+/// What a component schema becomes.
+enum Component {
+    /// The type of the schema at this location (its own, or the one it points to).
+    Own(Loc),
+    /// An alias of the type another component's `$ref` leads to.
+    Alias(TypeId),
+}
+
 /// How to name a type made for a schema, if one is needed.
 #[derive(Debug, Clone)]
 pub struct Hint {
     name: String,
-    /// A component key: wins over `title`, and the schema gets a named type even
-    /// when it is no struct or enum.
+    /// A component key: wins over `title`.
     component: bool,
+    /// The schema gets a named type even when it is no struct or enum (an alias).
+    named: bool,
+    /// The type id reserved for this schema by a wrapper that passes through to it
+    /// (`anyOf: [{...}, {type: 'null'}]`): the inline schema fills it.
+    into: Option<TypeId>,
 }
 
 impl Hint {
@@ -30,6 +51,8 @@ impl Hint {
         Hint {
             name: key.to_owned(),
             component: true,
+            named: true,
+            into: None,
         }
     }
 
@@ -37,6 +60,8 @@ impl Hint {
         Hint {
             name: name.to_owned(),
             component: false,
+            named: false,
+            into: None,
         }
     }
 
@@ -45,19 +70,28 @@ impl Hint {
         Hint::context(&format!("{} {suffix}", self.name))
     }
 
-    /// The same name for a schema that stands in for this one (a lone `allOf` part).
-    fn inner(&self) -> Hint {
-        Hint::context(&self.name)
+    /// The same name for a schema that stands in for this one (a lone `allOf` part, the
+    /// one branch of a nullable union), which takes over the reserved type.
+    fn inner(&self, into: Option<TypeId>) -> Hint {
+        Hint {
+            into,
+            ..Hint::context(&self.name)
+        }
     }
 }
 
 pub struct Lowerer<'s> {
     sources: &'s Sources,
     types: Vec<TypeDef>,
-    /// The named type made for the schema at a location.
+    /// Whether each type's kind is known yet (reserved types start as placeholders).
+    defined: Vec<bool>,
+    /// The named type made (or reserved) for the schema at a location.
     memo: HashMap<Loc, TypeId>,
+    /// Referenced schemas whose type is reserved but not yet lowered.
+    pending: VecDeque<(Loc, Hint)>,
     type_names: Namespace,
     problems: Vec<Problem>,
+    reported: HashSet<Problem>,
 }
 
 /// Lowers the document whose entry file is the first of `sources`.
@@ -65,9 +99,12 @@ pub fn lower(sources: &Sources) -> (Api, Vec<Problem>) {
     let mut lowerer = Lowerer {
         sources,
         types: Vec::new(),
+        defined: Vec::new(),
         memo: HashMap::new(),
+        pending: VecDeque::new(),
         type_names: Namespace::default(),
         problems: Vec::new(),
+        reported: HashSet::new(),
     };
     let root = sources.entry();
     let info = sources.get(&root.child("info")).and_then(Value::as_object);
@@ -81,13 +118,14 @@ pub fn lower(sources: &Sources) -> (Api, Vec<Problem>) {
     let api_docs = docs(&[&title, &text("description")]);
     lowerer.component_schemas(&root);
     let operations = lowerer.operations(&root);
+    lowerer.drain();
     let servers = lowerer.servers(&root);
     let security_schemes = lowerer.security_schemes(&root);
     let default_security = lowerer
         .security_requirements(&root.child("security"))
         .unwrap_or_default();
     let mut types = std::mem::take(&mut lowerer.types);
-    cycles::box_recursive_fields(&mut types);
+    cycles::break_cycles(&mut types);
     let mut api = Api {
         title,
         version,
@@ -104,50 +142,62 @@ pub fn lower(sources: &Sources) -> (Api, Vec<Problem>) {
 }
 
 impl Lowerer<'_> {
+    /// Every component schema: names first, in document order, so a component key is
+    /// never displaced by an inline type; then contents.
     fn component_schemas(&mut self, root: &Loc) {
-        let Some(schemas) = self.map_at(&root.child("components").child("schemas")) else {
+        let at = root.child("components").child("schemas");
+        let Some(keys) = self.map_at(&at) else {
             return;
         };
-        for key in schemas {
-            let loc = self
-                .follow_or_report(&root.child("components").child("schemas"))
-                .child(&key);
-            let lowered = self.schema(&loc, &Hint::component(&key));
-            let own = self
-                .sources
-                .follow(&loc)
-                .ok()
-                .and_then(|target| self.memo.get(&target).copied());
-            if !matches!(lowered.ty, TypeRef::Named(id) if Some(id) == own) {
-                // A component that only renames another type (or a nullable one) still gets its name.
-                let name = self.type_names.unique(crate::names::pascal(&key));
-                let origin = self.origin(&loc);
-                self.types.push(TypeDef {
-                    name,
-                    docs: Docs::default(),
-                    kind: TypeKind::Alias(lowered.into_type()),
-                    nullable: false,
-                    origin,
-                });
+        let at = self.follow_or_report(&at);
+        let components: Vec<(Loc, Hint)> = keys
+            .iter()
+            .map(|key| (at.child(key), Hint::component(key)))
+            .collect();
+        let mut roles: Vec<Option<Component>> = Vec::with_capacity(components.len());
+        // Schemas of their own first, so that a `$ref` component never takes their name.
+        for (loc, hint) in &components {
+            let own = self.is_own_schema(loc) && self.reserve_schema(loc, hint).is_some();
+            roles.push(own.then(|| Component::Own(loc.clone())));
+        }
+        for ((loc, hint), role) in components.iter().zip(&mut roles) {
+            if role.is_some() {
+                continue;
             }
+            // `A: {$ref: 'a.yaml'}` names the schema it points to, unless that has a name.
+            *role = Some(match self.sources.follow(loc) {
+                Ok(content)
+                    if !self.memo.contains_key(&content)
+                        && self.reserve_schema(&content, hint).is_some() =>
+                {
+                    Component::Own(content)
+                }
+                _ => Component::Alias(self.reserve_name(loc, &serde_json::Map::new(), hint)),
+            });
+        }
+        for ((loc, hint), role) in components.iter().zip(roles) {
+            match role {
+                Some(Component::Own(content)) => self.define(&content, hint),
+                Some(Component::Alias(id)) => {
+                    let lowered = self.schema(loc, hint);
+                    self.fill(id, TypeKind::Alias(lowered.ty));
+                    self.types[id.0].nullable = lowered.nullable;
+                }
+                None => {}
+            }
+            self.drain();
         }
     }
 
-    fn servers(&mut self, root: &Loc) -> Vec<Server> {
-        let Some(Value::Array(servers)) = self.sources.get(&root.child("servers")) else {
-            return Vec::new();
-        };
-        servers
-            .iter()
-            .filter_map(|server| {
-                let url = server.get("url")?.as_str()?.to_owned();
-                let description = server
-                    .get("description")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned);
-                Some(Server { url, description })
-            })
-            .collect()
+    fn is_own_schema(&self, loc: &Loc) -> bool {
+        matches!(self.sources.get(loc), Some(Value::Object(map)) if !map.contains_key("$ref"))
+    }
+
+    /// Lowers every reserved schema still waiting, in the order they were referenced.
+    fn drain(&mut self) {
+        while let Some((loc, hint)) = self.pending.pop_front() {
+            self.define(&loc, &hint);
+        }
     }
 
     /// Keys of the object at `loc` (following a `$ref` on the object itself, as
@@ -157,7 +207,7 @@ impl Lowerer<'_> {
         match self.sources.get(&target)? {
             Value::Object(map) => Some(map.keys().filter(|k| *k != "$ref").cloned().collect()),
             other => {
-                let kind = schema::kind_of(other);
+                let kind = crate::load::kind_of(other);
                 self.error(loc, format!("expected an object, found {kind}"));
                 None
             }
@@ -198,7 +248,7 @@ impl Lowerer<'_> {
             loc: loc.clone(),
             message,
         };
-        if !self.problems.contains(&problem) {
+        if self.reported.insert(problem.clone()) {
             self.problems.push(problem);
         }
     }

@@ -184,23 +184,22 @@ impl Lowerer<'_> {
                 secret: false,
             })
             .collect();
-        let id = TypeId(self.types.len());
-        let name = self.type_names.unique(format!("{type_base}Params"));
-        let docs = Docs(vec![format!(
+        let id = self.reserve_name(
+            &at.child("parameters"),
+            &serde_json::Map::new(),
+            &Hint::context(&format!("{type_base}Params")),
+        );
+        self.types[id.0].docs = Docs(vec![format!(
             "Parameters of `{}`.",
             names::snake(type_base)
         )]);
-        let origin = self.origin(&at.child("parameters"));
-        self.types.push(TypeDef {
-            name,
-            docs,
-            kind: TypeKind::Struct(Struct {
+        self.fill(
+            id,
+            TypeKind::Struct(Struct {
                 fields,
                 additional: None,
             }),
-            nullable: false,
-            origin,
-        });
+        );
         Some(id)
     }
 

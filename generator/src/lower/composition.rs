@@ -1,0 +1,226 @@
+//! `oneOf`/`anyOf` → unions (tagged by a `discriminator` when every branch has a tag),
+//! `oneOf` of constants → enums, and several `type`s → a union of scalars.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::{Map, Value};
+
+use super::schema::{Lowered, has_object_keywords, scalar, schema_docs};
+use super::{Hint, Lowerer};
+use crate::ir::*;
+use crate::load::{Loc, unescape_segment};
+use crate::names::{self, Namespace};
+
+impl Lowerer<'_> {
+    pub(super) fn union(
+        &mut self,
+        loc: &Loc,
+        map: &Map<String, Value>,
+        hint: &Hint,
+        branches: Vec<Loc>,
+    ) -> Lowered {
+        if let [only] = branches.as_slice() {
+            if !has_object_keywords(map) {
+                let only = only.clone();
+                let into = self.reserved_for(loc, hint);
+                return self.schema(&only, &hint.inner(into));
+            }
+        }
+        if let Some(lowered) = self.const_union(loc, map, hint, &branches) {
+            return lowered;
+        }
+        if has_object_keywords(map) {
+            self.warning(loc, "`oneOf`/`anyOf` beside `properties`: generated from the properties; the alternatives are not checked");
+            return self.object(loc, map, hint);
+        }
+        let id = self.reserve(loc, map, hint);
+        let name = self.types[id.0].name.clone();
+        let mut variant_names = Namespace::default();
+        let mut variants = Vec::new();
+        for (index, branch) in branches.iter().enumerate() {
+            let branch_map = self.sources.get(branch).and_then(Value::as_object);
+            let title = branch_map
+                .and_then(|m| m.get("title"))
+                .and_then(Value::as_str)
+                .map(names::pascal);
+            let lowered = self.schema(branch, &Hint::context(&format!("{name} Variant{index}")));
+            let label = title.unwrap_or_else(|| self.variant_label(&lowered.ty));
+            let docs = branch_map.map(schema_docs).unwrap_or_default();
+            variants.push(UnionVariant {
+                name: variant_names.unique(label),
+                ty: lowered.into_type(),
+                tags: Vec::new(),
+                docs,
+            });
+        }
+        let discriminator = self.discriminator(loc, map, &branches, &mut variants);
+        self.fill(
+            id,
+            TypeKind::Union(Union {
+                variants,
+                discriminator,
+            }),
+        );
+        Lowered::new(TypeRef::Named(id))
+    }
+
+    /// `oneOf` of `const` (or one-value `enum`) branches: Discord's title/const pattern.
+    fn const_union(
+        &mut self,
+        loc: &Loc,
+        map: &Map<String, Value>,
+        hint: &Hint,
+        branches: &[Loc],
+    ) -> Option<Lowered> {
+        let mut consts = Vec::new();
+        let mut seen = HashSet::new();
+        for branch in branches {
+            let target = self.sources.follow(branch).ok()?;
+            let branch_map = self.sources.get(&target)?.as_object()?;
+            let value = match (branch_map.get("const"), branch_map.get("enum")) {
+                (Some(value), _) => value,
+                (None, Some(Value::Array(values))) if values.len() == 1 => &values[0],
+                _ => return None,
+            };
+            let title = branch_map.get("title").and_then(Value::as_str);
+            if seen.insert(value.to_string()) {
+                consts.push((title, value, schema_docs(branch_map)));
+            }
+        }
+        if consts.iter().all(|(_, v, _)| v.is_string()) {
+            let values = consts
+                .into_iter()
+                .filter_map(|(title, v, docs)| {
+                    let wire = v.as_str()?.to_owned();
+                    Some((
+                        title.map_or_else(|| wire.clone(), str::to_owned),
+                        wire,
+                        docs,
+                    ))
+                })
+                .collect();
+            return Some(self.string_enum(loc, map, hint, values, true));
+        }
+        if consts.iter().all(|(_, v, _)| v.is_i64()) {
+            let values = consts
+                .into_iter()
+                .filter_map(|(title, v, docs)| {
+                    let value = v.as_i64()?;
+                    Some((
+                        title.map_or_else(|| value.to_string(), str::to_owned),
+                        value,
+                        docs,
+                    ))
+                })
+                .collect();
+            return Some(self.integer_enum(loc, map, hint, values));
+        }
+        None
+    }
+
+    fn variant_label(&self, ty: &TypeRef) -> String {
+        match ty {
+            TypeRef::Named(id) | TypeRef::Boxed(id) => self.types[id.0].name.clone(),
+            TypeRef::Scalar(Scalar::Bool) => "Boolean".into(),
+            TypeRef::Scalar(Scalar::I32 | Scalar::I64 | Scalar::U64) => "Integer".into(),
+            TypeRef::Scalar(Scalar::F32 | Scalar::F64) => "Number".into(),
+            TypeRef::Scalar(Scalar::String) => "String".into(),
+            TypeRef::Scalar(Scalar::Unit) => "Null".into(),
+            TypeRef::Any => "Value".into(),
+            TypeRef::Array(_) => "Array".into(),
+            TypeRef::Map(_) => "Map".into(),
+            TypeRef::Nullable(inner) => self.variant_label(inner),
+        }
+    }
+
+    /// Fills the variants' tags from `discriminator`; `None` (untagged) when a
+    /// variant's tag cannot be known.
+    fn discriminator(
+        &mut self,
+        loc: &Loc,
+        map: &Map<String, Value>,
+        branches: &[Loc],
+        variants: &mut [UnionVariant],
+    ) -> Option<String> {
+        let discriminator = map.get("discriminator")?.as_object()?;
+        let property = discriminator.get("propertyName")?.as_str()?.to_owned();
+        let mut tags_of: HashMap<Loc, Vec<String>> = HashMap::new();
+        if let Some(mapping) = discriminator.get("mapping").and_then(Value::as_object) {
+            for (tag, target) in mapping {
+                if let Some(to) = target.as_str().and_then(|t| self.mapping_target(loc, t)) {
+                    tags_of.entry(to).or_default().push(tag.clone());
+                }
+            }
+        }
+        for (branch, variant) in branches.iter().zip(variants.iter_mut()) {
+            let target = self.sources.follow(branch).ok();
+            variant.tags = target
+                .as_ref()
+                .and_then(|t| tags_of.get(t))
+                .cloned()
+                .unwrap_or_default();
+            let is_ref = self
+                .sources
+                .get(branch)
+                .and_then(|b| b.get("$ref"))
+                .is_some();
+            if variant.tags.is_empty() && is_ref {
+                if let Some(key) = target.as_ref().and_then(|t| t.pointer.rsplit('/').next()) {
+                    variant.tags.push(unescape_segment(key));
+                }
+            }
+        }
+        if variants.iter().any(|v| v.tags.is_empty()) {
+            self.warning(&loc.child("discriminator"), "a `oneOf` branch has no discriminator value (inline schema without mapping): decoded by trying each branch in turn");
+            return None;
+        }
+        Some(property)
+    }
+
+    /// A mapping value: a `$ref`-style reference or a bare component name.
+    fn mapping_target(&self, loc: &Loc, target: &str) -> Option<Loc> {
+        let reference = if target.contains('#') || target.contains('/') || target.contains('.') {
+            target.to_owned()
+        } else {
+            format!("#/components/schemas/{target}")
+        };
+        let resolved = self.sources.resolve(loc, &reference).ok()?;
+        self.sources.follow(&resolved).ok()
+    }
+
+    pub(super) fn multi_type(
+        &mut self,
+        loc: &Loc,
+        map: &Map<String, Value>,
+        hint: &Hint,
+        types: &[&str],
+    ) -> Lowered {
+        let id = self.reserve(loc, map, hint);
+        let mut variants = Vec::new();
+        for t in types {
+            let ty = match *t {
+                "array" => TypeRef::Array(Box::new(TypeRef::Any)),
+                "object" => TypeRef::Map(Box::new(TypeRef::Any)),
+                other => match scalar(other, map.get("format").and_then(Value::as_str)) {
+                    Some(s) => TypeRef::Scalar(s),
+                    None => TypeRef::Any,
+                },
+            };
+            let name = self.variant_label(&ty);
+            variants.push(UnionVariant {
+                name,
+                ty,
+                tags: Vec::new(),
+                docs: Docs::default(),
+            });
+        }
+        self.fill(
+            id,
+            TypeKind::Union(Union {
+                variants,
+                discriminator: None,
+            }),
+        );
+        Lowered::new(TypeRef::Named(id))
+    }
+}
