@@ -186,6 +186,9 @@ pub enum Scalar {
     Unit,
 }
 
+/// Methods every generated `Client` has of its own; operations never take these names.
+pub const CLIENT_METHODS: &[&str] = &["new", "base_url", "http", "with_auth", "auth"];
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
     /// Unique snake_case name: from `operationId`, else from method and path.

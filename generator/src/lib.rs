@@ -11,6 +11,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod names;
+pub mod package;
 
 use std::path::{Path, PathBuf};
 
@@ -40,9 +41,33 @@ pub struct Output {
     pub warnings: Diagnostics,
 }
 
+/// Stack of the thread that generates: lowering and printing recurse as deep as a
+/// schema is nested (at most 128 levels, the parsers' limit), which needs a few MiB in
+/// a debug build; a caller's thread may have less (test threads have 2 MiB).
+const STACK_SIZE: usize = 64 * 1024 * 1024;
+
 /// Loads, lowers and emits the document at `entry`. On error, every problem found
 /// is returned, each with its file, position and JSON pointer.
+///
+/// Runs on a thread of its own with a large stack, so no document can overflow the
+/// caller's stack.
 pub fn generate(entry: &Path, options: &Options) -> Result<Output, Diagnostics> {
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("generator".into())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, || generate_here(entry, options));
+        match worker {
+            Ok(worker) => worker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            // No thread to be had (a process limit): generate here.
+            Err(_) => generate_here(entry, options),
+        }
+    })
+}
+
+fn generate_here(entry: &Path, options: &Options) -> Result<Output, Diagnostics> {
     let limits = Limits {
         root: options.ref_root.clone(),
         ..Limits::default()
@@ -60,6 +85,8 @@ pub fn generate(entry: &Path, options: &Options) -> Result<Output, Diagnostics> 
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
+    // The documents' trees are not needed to print Rust: free them first.
+    drop(sources);
     let source_name = entry
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

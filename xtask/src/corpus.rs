@@ -74,7 +74,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
 
 fn generate(corpus: &Path, out: &Path, document: &str, crate_name: &str) -> Row {
     let started = Instant::now();
-    let result = write_crate(&corpus.join(document), None, &out.join(crate_name));
+    let result = write_crate(&corpus.join(document), None, &out.join(crate_name), None);
     let mut row = Row {
         document: document.to_owned(),
         types: 0,

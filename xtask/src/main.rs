@@ -1,7 +1,7 @@
 //! Project automation, run as `cargo xtask <command>` (see `.cargo/config.toml`).
 //!
 //! - `codegen [--check]`: regenerate `generated/` from `specs/` (or check it is current)
-//! - `generate <DOCUMENT> --out <DIR> [--overlay <FILE>]`: a standalone crate for any document
+//! - `generate <DOCUMENT> --out <DIR> [--name <NAME>] [--overlay <FILE>]`: a standalone crate for any document
 //! - `corpus [--no-check]`: generate and `cargo check` every document of the corpus
 
 mod codegen;
@@ -31,5 +31,5 @@ fn main() -> ExitCode {
 
 const USAGE: &str = "usage:
   cargo xtask codegen [--check]
-  cargo xtask generate <DOCUMENT> --out <DIR> [--overlay <FILE>]
+  cargo xtask generate <DOCUMENT> --out <DIR> [--name <NAME>] [--overlay <FILE>]
   cargo xtask corpus [--no-check]";

@@ -1,16 +1,31 @@
-//! `cargo xtask generate <DOCUMENT> --out <DIR>`: a standalone crate for any document.
+//! `cargo xtask generate <DOCUMENT> --out <DIR> [--name <NAME>] [--overlay <FILE>]`:
+//! a standalone crate for any document (see `generator::package` for what may be
+//! overwritten).
 
 use std::path::{Path, PathBuf};
 
+use generator::package::{self, Runtime};
 use generator::{Options, Output, generate};
 
+struct Args {
+    document: PathBuf,
+    out: PathBuf,
+    name: Option<String>,
+    overlay: Option<PathBuf>,
+}
+
 pub fn run(args: &[&str]) -> Result<(), String> {
-    let (document, out, overlay) = parse_args(args)?;
-    let output = write_crate(&document, overlay, &out)?;
+    let args = parse_args(args)?;
+    let output = write_crate(
+        &args.document,
+        args.overlay,
+        &args.out,
+        args.name.as_deref(),
+    )?;
     eprint!("{}", output.warnings);
     println!(
         "wrote {} ({} types, {} operations, {} warnings)",
-        out.display(),
+        args.out.display(),
         output.api.types.len(),
         output.api.operations.len(),
         output.warnings.warnings().count()
@@ -18,63 +33,58 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     Ok(())
 }
 
-fn parse_args(args: &[&str]) -> Result<(PathBuf, PathBuf, Option<PathBuf>), String> {
-    let usage =
-        || "usage: cargo xtask generate <DOCUMENT> --out <DIR> [--overlay <FILE>]".to_owned();
-    let (mut document, mut out, mut overlay) = (None, None, None);
+const USAGE: &str =
+    "usage: cargo xtask generate <DOCUMENT> --out <DIR> [--name <NAME>] [--overlay <FILE>]";
+
+fn parse_args(args: &[&str]) -> Result<Args, String> {
+    let (mut document, mut out, mut name, mut overlay) = (None, None, None, None);
     let mut args = args.iter();
     while let Some(arg) = args.next() {
+        let mut value = || {
+            args.next()
+                .map(|v| (*v).to_owned())
+                .ok_or_else(|| format!("{arg} needs a value\n{USAGE}"))
+        };
         match *arg {
-            "--out" => out = Some(PathBuf::from(args.next().ok_or_else(usage)?)),
-            "--overlay" => overlay = Some(PathBuf::from(args.next().ok_or_else(usage)?)),
-            other if document.is_none() && !other.starts_with("--") => {
-                document = Some(PathBuf::from(other))
+            "--out" => out = Some(PathBuf::from(value()?)),
+            "--overlay" => overlay = Some(PathBuf::from(value()?)),
+            "--name" => name = Some(value()?),
+            other if document.is_none() && !other.starts_with('-') => {
+                document = Some(PathBuf::from(other));
             }
-            _ => return Err(usage()),
+            other => return Err(format!("unexpected argument `{other}`\n{USAGE}")),
         }
     }
-    Ok((document.ok_or_else(usage)?, out.ok_or_else(usage)?, overlay))
+    match (document, out) {
+        (Some(document), Some(out)) => Ok(Args {
+            document,
+            out,
+            name,
+            overlay,
+        }),
+        _ => Err(USAGE.to_owned()),
+    }
 }
 
-/// Generates `document` into a crate at `out`: `Cargo.toml`, `src/lib.rs` and the
-/// module's other files. The crate is named after the directory.
+/// Generates `document` into a crate at `out`, named `name` (else after the directory).
 pub fn write_crate(
     document: &Path,
     overlay: Option<PathBuf>,
     out: &Path,
+    name: Option<&str>,
 ) -> Result<Output, String> {
-    let output = generate(
-        document,
-        &Options {
-            overlay,
-            ..Options::default()
-        },
-    )
-    .map_err(|d| d.to_string())?;
-    let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("api");
-    let package = generator::names::snake(name).replace('_', "-");
+    package::check_output_dir(out).map_err(|e| format!("error: {e}"))?;
+    let options = Options {
+        overlay,
+        ..Options::default()
+    };
+    let output = generate(document, &options).map_err(|d| d.to_string())?;
+    let directory = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+    let directory = directory.file_name().and_then(|n| n.to_str());
+    let package = package::crate_name(name.or(directory).unwrap_or("api"));
     // The runtime is not published yet: the crate depends on this repository's copy.
     let runtime = crate::codegen::workspace_root().join("runtime");
-    let runtime = runtime.canonicalize().unwrap_or(runtime);
-    let manifest = format!(
-        "[package]\nname = \"{package}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
-         [dependencies]\nauth-runtime = {{ path = {runtime:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\n\
-         serde_json = \"1\"\n"
-    );
-    let src = out.join("src");
-    std::fs::create_dir_all(&src).map_err(|e| format!("{}: {e}", src.display()))?;
-    write(&out.join("Cargo.toml"), &manifest)?;
-    for (file, text) in &output.files {
-        let file = if file == "mod.rs" {
-            "lib.rs"
-        } else {
-            file.as_str()
-        };
-        write(&src.join(file), text)?;
-    }
+    let runtime = Runtime::Path(runtime.canonicalize().unwrap_or(runtime));
+    package::write_crate(out, &output, &package, &runtime).map_err(|e| format!("error: {e}"))?;
     Ok(output)
-}
-
-fn write(path: &Path, text: &str) -> Result<(), String> {
-    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
 }

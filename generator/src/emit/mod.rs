@@ -1,5 +1,6 @@
-//! Emitting: IR → `quote!` tokens → `syn` → `prettyplease`. Output depends only on
-//! the IR (no hash-order iteration), so it is byte-identical on every run.
+//! Emitting: IR → `quote!` tokens → `syn` → `prettyplease`, one item at a time, so
+//! memory holds one item's tokens, never a whole file's. Output depends only on the IR
+//! (no hash-order iteration), so it is byte-identical on every run.
 
 mod client;
 mod docs;
@@ -27,22 +28,36 @@ pub fn types_file(api: &Api, source_name: &str) -> String {
         docs::code_span(source_name)
     )]));
     let allowed: TokenStream = ALLOWED_LINTS.parse().unwrap_or_default();
-    let items = types::items(api);
-    format_file(quote! {
-        #docs
-        #![allow(#allowed)]
-        #items
-    })
+    format_items(
+        quote! {
+            #docs
+            #![allow(#allowed)]
+        },
+        types::items(api),
+    )
 }
 
-/// Pretty-prints tokens as a file, with the generated-file header.
-fn format_file(tokens: TokenStream) -> String {
-    let text = match syn::parse2::<syn::File>(tokens.clone()) {
+/// Pretty-prints a file: the generated-file header, inner attributes, then each item
+/// formatted on its own (prettyplease prints a file as its items one after another).
+fn format_items(inner: TokenStream, items: impl IntoIterator<Item = TokenStream>) -> String {
+    let mut out = format!("{HEADER}\n");
+    out.push_str(&format_tokens(inner));
+    for item in items {
+        out.push_str(&format_tokens(item));
+    }
+    out
+}
+
+fn format_tokens(tokens: TokenStream) -> String {
+    match syn::parse2::<syn::File>(tokens) {
         Ok(file) => prettyplease::unparse(&file),
-        // Unreachable for well-formed IR; keep the raw tokens so the compiler shows the fault.
-        Err(_) => tokens.to_string(),
-    };
-    format!("{HEADER}\n{text}")
+        // Unreachable for well-formed IR; keep a marker the compiler will point at.
+        Err(error) => format!("compile_error!({:?});\n", error.to_string()),
+    }
+}
+
+fn format_file(tokens: TokenStream) -> String {
+    format_items(tokens, [])
 }
 
 /// A document's one-line text (a title) inside our own sentence.

@@ -7,10 +7,10 @@ use quote::quote;
 use super::outer_docs;
 use crate::ir::*;
 
-pub fn items(api: &Api) -> TokenStream {
-    let mut out: TokenStream = api.types.iter().map(|def| type_def(api, def)).collect();
-    if uses_required_nullable(api) {
-        out.extend(quote! {
+/// Every type, one item (with its impls) at a time.
+pub fn items(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
+    let helper = uses_required_nullable(api).then(|| {
+        quote! {
             /// Reads a field that must be present but may be `null`: serde would
             /// otherwise read a missing `Option` field as `None`.
             fn required_nullable<'de, D, T>(deserializer: D) -> ::std::result::Result<::std::option::Option<T>, D::Error>
@@ -20,9 +20,9 @@ pub fn items(api: &Api) -> TokenStream {
             {
                 <::std::option::Option<T> as ::serde::Deserialize>::deserialize(deserializer)
             }
-        });
-    }
-    out
+        }
+    });
+    api.types.iter().map(|def| type_def(api, def)).chain(helper)
 }
 
 fn uses_required_nullable(api: &Api) -> bool {

@@ -5,6 +5,7 @@
 mod overlay;
 mod source;
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
@@ -101,6 +102,9 @@ pub struct Sources {
     limits: Limits,
     /// Alias nodes still allowed across all files.
     alias_budget: usize,
+    /// Where each location followed so far leads: chains are walked once, so following
+    /// every link of a long chain stays linear.
+    followed: RefCell<HashMap<Loc, Loc>>,
 }
 
 /// A problem found after loading, located by [`Loc`]; turned into a
@@ -146,6 +150,7 @@ impl Sources {
             root,
             alias_budget: limits.max_alias_nodes,
             limits: limits.clone(),
+            followed: RefCell::default(),
         };
         sources
             .add_file(entry)
@@ -170,10 +175,10 @@ impl Sources {
     fn add_referenced(&mut self, path: &Path) -> Result<FileId, String> {
         let canonical = path.canonicalize().map_err(|e| e.to_string())?;
         if !canonical.starts_with(&self.root) {
-            return Err(format!(
-                "it is outside the document's directory {} (references may only read files under it)",
-                self.root.display()
-            ));
+            return Err(
+                "it is outside the document's directory, where references may read (a wider root can be allowed)"
+                    .to_owned(),
+            );
         }
         self.add_file(path).map_err(|diagnostic| {
             let position = diagnostic
@@ -250,6 +255,7 @@ impl Sources {
 
     /// The entry file's tree, for overlays applied before lowering.
     pub fn entry_root_mut(&mut self) -> &mut Value {
+        self.followed.get_mut().clear();
         &mut self.files[0].root
     }
 
@@ -278,10 +284,7 @@ impl Sources {
                             .unloadable
                             .get(&key)
                             .map_or("not loaded", String::as_str);
-                        return Err(format!(
-                            "`$ref` names {}, which cannot be loaded: {reason}",
-                            path.display()
-                        ));
+                        return Err(format!("`$ref` {reference:?} cannot be loaded: {reason}"));
                     }
                 }
             }
@@ -303,16 +306,29 @@ impl Sources {
     /// may be long; only a chain that comes back to a location it passed is an error.
     pub fn follow(&self, loc: &Loc) -> Result<Loc, String> {
         let mut current = loc.clone();
+        let mut passed: Vec<Loc> = Vec::new();
         let mut seen: HashSet<Loc> = HashSet::new();
-        while let Some(reference) = self
-            .get(&current)
-            .and_then(|v| v.get("$ref"))
-            .and_then(Value::as_str)
-        {
+        loop {
+            if let Some(end) = self.followed.borrow().get(&current) {
+                current = end.clone();
+                break;
+            }
+            let Some(reference) = self
+                .get(&current)
+                .and_then(|v| v.get("$ref"))
+                .and_then(Value::as_str)
+            else {
+                break;
+            };
             if !seen.insert(current.clone()) {
                 return Err("`$ref` chain does not end (a cycle of references)".to_owned());
             }
-            current = self.resolve(&current, reference)?;
+            let next = self.resolve(&current, reference)?;
+            passed.push(std::mem::replace(&mut current, next));
+        }
+        let mut followed = self.followed.borrow_mut();
+        for loc in passed {
+            followed.insert(loc, current.clone());
         }
         Ok(current)
     }
@@ -352,7 +368,13 @@ impl Sources {
 /// Reads a regular file of at most `max_bytes` (never a device, FIFO or directory,
 /// which could hang or never end).
 fn read_regular_file(path: &Path, max_bytes: u64) -> Result<String, String> {
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    // Opening a FIFO for reading blocks until someone writes; non-blocking, it opens at
+    // once and is refused below. Reads of regular files are not affected.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path).map_err(|e| e.to_string())?;
     let metadata = file.metadata().map_err(|e| e.to_string())?;
     if !metadata.is_file() {
         return Err("not a regular file".to_owned());

@@ -9,7 +9,7 @@ use crate::names::{self, Namespace};
 
 impl Lowerer<'_> {
     pub(super) fn operations(&mut self, root: &Loc) -> Vec<Operation> {
-        let mut operation_names = Namespace::default();
+        let mut operation_names = Namespace::with_reserved(CLIENT_METHODS);
         let mut operations = Vec::new();
         for (section, webhook) in [("paths", false), ("webhooks", true)] {
             let section_loc = root.child(section);

@@ -1,0 +1,153 @@
+//! A generated API as a standalone crate: its files, its name, and where it may be
+//! written. Writing is careful: an output directory must be missing, empty, or a crate
+//! written here before (it holds [`MARKER`]); anything else, a workspace root or `/`
+//! included, is refused, so a typo never overwrites someone's code.
+
+use std::path::{Path, PathBuf};
+
+use crate::Output;
+
+/// Left in every crate written by [`write_crate`]; its presence allows writing there again.
+pub const MARKER: &str = ".generated-crate";
+
+/// How the crate depends on the runtime (`auth-runtime`).
+#[derive(Debug, Clone)]
+pub enum Runtime {
+    /// A path dependency on a copy of the runtime.
+    Path(PathBuf),
+}
+
+/// The crate's files, relative to its directory: the marker, `Cargo.toml` and `src/`.
+pub fn crate_files(output: &Output, package: &str, runtime: &Runtime) -> Vec<(PathBuf, String)> {
+    let runtime = match runtime {
+        Runtime::Path(path) => format!("{{ path = {:?} }}", path.display().to_string()),
+    };
+    let manifest = format!(
+        "[package]\nname = \"{package}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [dependencies]\nauth-runtime = {runtime}\nserde = {{ version = \"1\", features = [\"derive\"] }}\n\
+         serde_json = \"1\"\n"
+    );
+    let mut files = vec![
+        (
+            PathBuf::from(MARKER),
+            "This crate was generated; generating into this directory again replaces Cargo.toml and src/.\n"
+                .to_owned(),
+        ),
+        (PathBuf::from("Cargo.toml"), manifest),
+    ];
+    for (file, text) in &output.files {
+        let file = if file == "mod.rs" { "lib.rs" } else { file };
+        files.push((Path::new("src").join(file), text.clone()));
+    }
+    files
+}
+
+/// Writes the crate into `out` (checked with [`check_output_dir`] first); an earlier
+/// `src/` is replaced whole, so no stale module survives.
+pub fn write_crate(
+    out: &Path,
+    output: &Output,
+    package: &str,
+    runtime: &Runtime,
+) -> Result<(), String> {
+    check_output_dir(out)?;
+    let src = out.join("src");
+    if src.exists() {
+        std::fs::remove_dir_all(&src).map_err(|e| format!("{}: {e}", src.display()))?;
+    }
+    std::fs::create_dir_all(&src).map_err(|e| format!("{}: {e}", src.display()))?;
+    for (path, text) in crate_files(output, package, runtime) {
+        let path = out.join(path);
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// `out` is missing, empty, or holds a crate written here before (its marker).
+pub fn check_output_dir(out: &Path) -> Result<(), String> {
+    let refuse = |why: &str| {
+        Err(format!(
+            "refusing to write into {}: {why}; choose a new or empty directory",
+            out.display()
+        ))
+    };
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return match out.exists() {
+            true => refuse("it is not a readable directory"),
+            false => Ok(()),
+        };
+    };
+    if out.canonicalize().is_ok_and(|p| p.parent().is_none()) {
+        return refuse("it is the file system's root");
+    }
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    if names.is_empty() || names.iter().any(|n| n == MARKER) {
+        return Ok(());
+    }
+    names.sort();
+    let shown = names.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+    let more = if names.len() > 5 { ", …" } else { "" };
+    refuse(&format!(
+        "it holds files that were not generated ({shown}{more})"
+    ))
+}
+
+/// A valid package name: lower-case ASCII letters, digits, `-` and `_`, starting with
+/// a letter (`123` → `api-123`, `My API!` → `my-api`, `Größe` → `grosse`).
+pub fn crate_name(raw: &str) -> String {
+    let raw = if raw.is_ascii() {
+        raw.to_owned()
+    } else {
+        crate::names::snake(raw)
+    };
+    let mut name = String::new();
+    for c in raw.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_alphanumeric() || c == '_' {
+            name.push(c);
+        } else if !name.ends_with('-') {
+            name.push('-');
+        }
+    }
+    let name = name.trim_matches('-').to_owned();
+    match name.chars().next() {
+        None => "api".to_owned(),
+        Some(c) if c.is_ascii_alphabetic() => name,
+        Some(_) => format!("api-{name}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crate_names_are_valid() {
+        assert_eq!(crate_name("123"), "api-123");
+        assert_eq!(crate_name("My API!"), "my-api");
+        assert_eq!(crate_name("petstore_v2"), "petstore_v2");
+        assert_eq!(crate_name("---"), "api");
+        assert_eq!(crate_name("Größe"), "grosse");
+    }
+
+    #[test]
+    fn only_empty_or_generated_directories_are_written() {
+        let dir = std::env::temp_dir().join(format!("generator-out-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(check_output_dir(&dir).is_ok(), "a missing directory");
+        std::fs::create_dir_all(&dir).unwrap();
+        assert!(check_output_dir(&dir).is_ok(), "an empty directory");
+        std::fs::write(dir.join("Cargo.toml"), "[workspace]").unwrap();
+        let refused = check_output_dir(&dir).unwrap_err();
+        assert!(refused.contains("Cargo.toml"), "{refused}");
+        std::fs::write(dir.join(MARKER), "").unwrap();
+        assert!(check_output_dir(&dir).is_ok(), "a crate written before");
+        assert!(check_output_dir(Path::new("/")).is_err());
+        let workspace_root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        assert!(check_output_dir(&workspace_root).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
