@@ -2,11 +2,11 @@
 //! so a user sees all of them at once, each with its file, line, column and JSON
 //! pointer.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
 
 use crate::load::Position;
+use crate::text::printable;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -44,28 +44,6 @@ impl fmt::Display for Diagnostic {
         }
         write!(f, ": {}", printable(&self.message))
     }
-}
-
-/// Text from a document, safe on a terminal or in a log: control characters (escape
-/// sequences, newlines) and direction marks are shown escaped (`\u{1b}`).
-pub fn printable(text: &str) -> Cow<'_, str> {
-    let unsafe_char = |c: char| c.is_control() || is_direction_mark(c);
-    if !text.chars().any(unsafe_char) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if unsafe_char(c) {
-            out.extend(c.escape_unicode());
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
-
-fn is_direction_mark(c: char) -> bool {
-    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Every problem of one document, errors and warnings.

@@ -12,6 +12,7 @@ pub mod load;
 pub mod lower;
 pub mod names;
 pub mod package;
+pub mod text;
 
 use std::path::{Path, PathBuf};
 

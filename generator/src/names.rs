@@ -6,6 +6,8 @@ use std::collections::HashSet;
 
 use heck::{ToPascalCase, ToShoutySnakeCase, ToSnakeCase};
 
+use crate::text::is_invisible;
+
 /// Strict, reserved and edition-2024 keywords: none may be a plain identifier.
 const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
@@ -34,10 +36,10 @@ pub fn shouty(raw: &str) -> String {
 /// a leading minus on a number (`-1`) is kept as a word. Letters outside ASCII are
 /// spelled in ASCII first (`ünknown` → `unknown`), so no letter is lost.
 fn spell(raw: &str) -> String {
+    let raw = ascii_letters(raw);
     if raw.is_empty() {
         return "empty".to_owned();
     }
-    let raw = ascii_letters(raw);
     if raw.chars().any(|c| c.is_ascii_alphanumeric()) {
         return match raw.strip_prefix('-') {
             Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => format!("minus {rest}"),
@@ -53,7 +55,9 @@ fn spell(raw: &str) -> String {
 fn ascii_letters(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for c in raw.chars() {
-        if c.is_ascii() {
+        if c.is_control() || is_invisible(c) {
+            // Control and direction characters name nothing.
+        } else if c.is_ascii() {
             out.push(c);
         } else if let Some(plain) = latin_base(c) {
             out.push_str(plain);
@@ -255,5 +259,7 @@ mod tests {
         assert_eq!(pascal("日本"), "U65e5U672c");
         assert_eq!(snake("prix_€"), "prix");
         assert_eq!(pascal("\u{202e}evil"), "Evil");
+        assert_eq!(snake("\u{202e}"), "empty");
+        assert_eq!(snake("a\u{1b}[31mb"), "a_31mb");
     }
 }

@@ -136,3 +136,6 @@ fn a_missing_file_is_an_error_not_a_panic() {
         "{text}"
     );
 }
+snapshot!(hostile_text, "fixtures/hostile/text.yaml");
+snapshot!(hostile_doctests, "fixtures/hostile/doctests.yaml");
+snapshot!(hostile_recursion, "fixtures/hostile/recursion.yaml");

@@ -18,10 +18,20 @@ use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 
+use crate::text::is_invisible;
+
 /// Lines of documentation from untrusted Markdown.
 pub fn sanitize(text: &str) -> Vec<String> {
     let text = clean_chars(text);
-    let rewritten = rewrite(&text);
+    // Escaping an HTML block can turn its text into Markdown of its own (links, code):
+    // a few more passes reach text that needs no change.
+    let mut rewritten = rewrite(&text);
+    for _ in 0..3 {
+        if is_safe(&rewritten) {
+            break;
+        }
+        rewritten = rewrite(&rewritten);
+    }
     let safe = if is_safe(&rewritten) {
         rewritten
     } else {
@@ -51,16 +61,11 @@ fn clean_chars(text: &str) -> String {
         match c {
             '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{85}' => out.push('\n'),
             '\t' => out.push_str("    "),
-            c if c.is_control() || is_direction_mark(c) => {}
+            c if c.is_control() || is_invisible(c) => {}
             c => out.push(c),
         }
     }
     out
-}
-
-/// Characters that reorder text (Trojan Source, CVE-2021-42574) or hide in it.
-fn is_direction_mark(c: char) -> bool {
-    matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
 }
 
 fn options() -> Options {
@@ -342,6 +347,14 @@ mod tests {
             "- item\n\n  ```text\n      code()\n  ```"
         );
         assert_eq!(joined("    only code"), "```text\n    only code\n```");
+    }
+
+    #[test]
+    fn markdown_inside_an_html_block_is_made_safe_too() {
+        assert_eq!(
+            joined("<script>x</script> and [a](B) https://e.com"),
+            "&lt;script>x&lt;/script> and a <https://e.com>"
+        );
     }
 
     #[test]

@@ -78,10 +78,9 @@ fn direct_references(kind: &TypeKind) -> Vec<usize> {
     match kind {
         TypeKind::Struct(s) => s.fields.iter().for_each(|f| visit(&f.ty)),
         TypeKind::Union(u) => u.variants.iter().for_each(|v| visit(&v.ty)),
-        TypeKind::Newtype(inner) => visit(inner),
-        // Aliases are transparent to the compiler: their target counts as contained,
-        // even through a `Vec`, since `type A = Vec<A>` cannot be expanded.
-        TypeKind::Alias(target) => out.extend(all_named(target)),
+        // An alias is its target: what the target holds inline, the alias holds too.
+        // (Aliases that contain themselves through a `Vec` are newtypes by now.)
+        TypeKind::Newtype(inner) | TypeKind::Alias(inner) => visit(inner),
         _ => {}
     }
     out
