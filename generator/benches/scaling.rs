@@ -2,7 +2,7 @@
 //! quadratic. Pairs of sizes (20k and 40k enum values, properties, warnings; 1, 4 and
 //! 16 MB of ordinary schemas) should take about 2× and 4× as long, not 4× and 16×.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use generator::{Options, generate};
 use serde_json::{Map, Value, json};
@@ -25,7 +25,7 @@ fn written(name: &str, build: impl FnOnce() -> Value) -> PathBuf {
     path
 }
 
-fn run(path: &PathBuf) {
+fn run(path: &Path) {
     let output = generate(path, &Options::default()).expect("generates");
     divan::black_box(output);
 }
