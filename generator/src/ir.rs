@@ -82,11 +82,11 @@ pub enum TypeKind {
         variants: Vec<EnumVariant>,
         open: bool,
     },
-    /// An integer enum: a newtype with one associated constant per known value, so
-    /// unknown values still decode.
-    IntegerEnum {
+    /// An enum of numbers or booleans: a newtype with one associated constant per
+    /// known value, so unknown values still decode.
+    ScalarEnum {
         repr: Scalar,
-        values: Vec<IntegerValue>,
+        values: Vec<ScalarValue>,
     },
     Union(Union),
     /// `pub type Name = Target;` for component schemas that are not objects or enums.
@@ -101,6 +101,8 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// Values of `additionalProperties`, kept in a flattened map.
     pub additional: Option<TypeRef>,
+    /// `additionalProperties: false`: no other property may appear.
+    pub closed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -112,6 +114,17 @@ pub struct Field {
     pub docs: Docs,
     /// Redacted in `Debug`.
     pub secret: bool,
+    pub access: Access,
+}
+
+/// Which way a property travels (`readOnly`, `writeOnly`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    ReadWrite,
+    /// Sent by the server only: never required in what the client sends.
+    ReadOnly,
+    /// Sent by the client only: never required in what the server sends.
+    WriteOnly,
 }
 
 /// How a field appears on the wire.
@@ -133,11 +146,20 @@ pub struct EnumVariant {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct IntegerValue {
+pub struct ScalarValue {
     /// SCREAMING_SNAKE_CASE constant name.
     pub name: String,
-    pub value: i64,
+    pub value: Literal,
     pub docs: Docs,
+}
+
+/// A number or boolean from a document.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Literal {
+    Int(i64),
+    UInt(u64),
+    Float(f64),
+    Bool(bool),
 }
 
 /// `oneOf`/`anyOf`: one variant per branch.
@@ -217,10 +239,12 @@ pub enum Method {
     Head,
     Patch,
     Trace,
+    /// OpenAPI 3.2: the HTTP `QUERY` method.
+    Query,
 }
 
 impl Method {
-    pub const ALL: [(&'static str, Method); 8] = [
+    pub const ALL: [(&'static str, Method); 9] = [
         ("get", Method::Get),
         ("put", Method::Put),
         ("post", Method::Post),
@@ -229,6 +253,7 @@ impl Method {
         ("head", Method::Head),
         ("patch", Method::Patch),
         ("trace", Method::Trace),
+        ("query", Method::Query),
     ];
 
     pub fn as_str(self) -> &'static str {

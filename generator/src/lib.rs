@@ -1,4 +1,4 @@
-//! OpenAPI 3.0 and 3.1 documents → Rust.
+//! OpenAPI 3.0, 3.1 and 3.2 documents → Rust.
 //!
 //! The pipeline has three stages, each in its own module:
 //! [`load`] (files → JSON trees, `$ref`s across files, overlays),
@@ -123,13 +123,14 @@ fn apply_overlay(sources: &mut Sources, overlay_path: &Path) -> Result<(), Diagn
                     pointer,
                 },
                 message,
+                related: None,
             })
             .collect();
         overlay.diagnostics(problems)
     })
 }
 
-/// Only OpenAPI 3.0.x and 3.1.x are read; anything else is named for what it is.
+/// Only OpenAPI 3.0.x, 3.1.x and 3.2.x are read; anything else is named for what it is.
 fn check_version(sources: &Sources) -> Vec<Problem> {
     let root = sources.entry();
     let error = |pointer: &str, message: String| Problem {
@@ -139,6 +140,7 @@ fn check_version(sources: &Sources) -> Vec<Problem> {
             pointer: pointer.to_owned(),
         },
         message,
+        related: None,
     };
     let Some(Value::Object(document)) = sources.get(&root) else {
         return vec![error("", "an OpenAPI document must be an object".into())];
@@ -151,13 +153,15 @@ fn check_version(sources: &Sources) -> Vec<Problem> {
     }
     match document.get("openapi") {
         Some(Value::String(v))
-            if v.starts_with("3.0.") || v.starts_with("3.1.") || v == "3.0" || v == "3.1" =>
+            if ["3.0", "3.1", "3.2"]
+                .iter()
+                .any(|minor| v == minor || v.starts_with(&format!("{minor}."))) =>
         {
             Vec::new()
         }
         Some(Value::String(v)) => vec![error(
             "/openapi",
-            format!("OpenAPI version {v} is not supported (3.0.x and 3.1.x are)"),
+            format!("OpenAPI version {v} is not supported (3.0.x, 3.1.x and 3.2.x are)"),
         )],
         Some(other) => vec![error(
             "/openapi",

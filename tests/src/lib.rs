@@ -41,10 +41,11 @@ impl Scratch {
 
     /// Writes the generated API as the member crate `name`.
     pub fn add(&mut self, name: &str, output: &Output) -> PathBuf {
-        let out = self.dir.join(name);
+        let name = package::crate_name(name);
+        let out = self.dir.join(&name);
         let runtime = Runtime::Path(repository_root().join("runtime"));
-        package::write_crate(&out, output, name, &runtime).expect("crate written");
-        self.members.push(name.to_owned());
+        package::write_crate(&out, output, &name, &runtime).expect("crate written");
+        self.members.push(name);
         out
     }
 

@@ -243,16 +243,19 @@ fn diagnostics_escape_control_characters_of_document_keys() {
     );
 }
 
-/// Every hostile fixture that is a valid document, and documents from the property test
-/// below, compiled in one scratch workspace with warnings denied; `cargo test --doc`
+/// Every hostile fixture that is a valid document, the fidelity fixtures, and documents
+/// from the property test below, compiled in one scratch workspace with warnings denied; `cargo test --doc`
 /// runs and must find no doctest at all (none of the fixtures' code blocks may run).
 #[test]
 fn generated_code_compiles_and_no_document_text_ever_runs() {
     let mut scratch = Scratch::new(env!("CARGO_TARGET_TMPDIR"), "hostile");
-    for name in ["doctests", "text", "recursion"] {
-        let output = generate_file(&fixture(&format!("{name}.yaml")))
-            .unwrap_or_else(|d| panic!("{name}: {d}"));
-        scratch.add(&format!("hostile-{name}"), &output);
+    let fixtures = ["hostile/doctests", "hostile/text", "hostile/recursion"]
+        .into_iter()
+        .chain(FIDELITY_FIXTURES.iter().copied());
+    for name in fixtures {
+        let path = Path::new("fixtures").join(format!("{name}.yaml"));
+        let output = generate_file(&path).unwrap_or_else(|d| panic!("{name}: {d}"));
+        scratch.add(&name.replace('/', "-"), &output);
     }
     let generated = generated_documents();
     assert!(
@@ -288,6 +291,15 @@ fn pwned_files(dir: &Path) -> Vec<PathBuf> {
         })
         .collect()
 }
+
+/// The schema-fidelity fixtures, compiled with the hostile ones.
+const FIDELITY_FIXTURES: &[&str] = &[
+    "fidelity/allof",
+    "fidelity/access",
+    "fidelity/enums",
+    "fidelity/merge-keys",
+    "fidelity/openapi-3.2",
+];
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();

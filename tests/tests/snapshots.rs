@@ -139,3 +139,8 @@ fn a_missing_file_is_an_error_not_a_panic() {
 snapshot!(hostile_text, "fixtures/hostile/text.yaml");
 snapshot!(hostile_doctests, "fixtures/hostile/doctests.yaml");
 snapshot!(hostile_recursion, "fixtures/hostile/recursion.yaml");
+snapshot!(fidelity_all_of, "fixtures/fidelity/allof.yaml");
+snapshot!(fidelity_access, "fixtures/fidelity/access.yaml");
+snapshot!(fidelity_enums, "fixtures/fidelity/enums.yaml");
+snapshot!(fidelity_merge_keys, "fixtures/fidelity/merge-keys.yaml");
+snapshot!(fidelity_openapi_3_2, "fixtures/fidelity/openapi-3.2.yaml");

@@ -1,7 +1,7 @@
 //! Type definitions: structs, enums, unions and aliases, with the serde attributes
 //! that make them say exactly what the document says on the wire.
 
-use proc_macro2::{Ident, Literal, Span, TokenStream};
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use super::outer_docs;
@@ -52,16 +52,7 @@ pub fn qualified_type_ref(api: &Api, ty: &TypeRef) -> TokenStream {
 
 fn type_ref_in(api: &Api, ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
     match ty {
-        TypeRef::Scalar(scalar) => match scalar {
-            Scalar::Bool => quote!(bool),
-            Scalar::I32 => quote!(i32),
-            Scalar::I64 => quote!(i64),
-            Scalar::U64 => quote!(u64),
-            Scalar::F32 => quote!(f32),
-            Scalar::F64 => quote!(f64),
-            Scalar::String => quote!(::std::string::String),
-            Scalar::Unit => quote!(()),
-        },
+        TypeRef::Scalar(scalar) => scalar_type(*scalar),
         TypeRef::Any => quote!(::serde_json::Value),
         TypeRef::Named(id) => {
             let name = ident(&api.type_def(*id).name);
@@ -92,7 +83,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     let body = match &def.kind {
         TypeKind::Struct(s) => struct_def(api, &name, s),
         TypeKind::StringEnum { variants, open } => string_enum(&name, variants, *open),
-        TypeKind::IntegerEnum { repr, values } => integer_enum(&name, *repr, values),
+        TypeKind::ScalarEnum { repr, values } => scalar_enum(&name, *repr, values),
         TypeKind::Union(union) => union_def(api, &name, union),
         TypeKind::Alias(target) => {
             let target = type_ref(api, target);
@@ -236,31 +227,68 @@ fn string_enum(name: &Ident, variants: &[EnumVariant], open: bool) -> TokenStrea
     }
 }
 
-fn integer_enum(name: &Ident, repr: Scalar, values: &[IntegerValue]) -> TokenStream {
-    let fits_i32 = values.iter().all(|v| i32::try_from(v.value).is_ok());
-    let repr = if repr == Scalar::I32 && fits_i32 {
-        quote!(i32)
-    } else {
-        quote!(i64)
-    };
+/// A newtype over the scalar, with one constant per listed value: unknown values still
+/// decode. Floats are neither `Eq` nor `Ord`.
+fn scalar_enum(name: &Ident, repr: Scalar, values: &[ScalarValue]) -> TokenStream {
+    let inner = scalar_type(repr);
     let constants = values.iter().map(|value| {
         let docs = outer_docs(&value.docs);
         let constant = ident(&value.name);
-        let magnitude = Literal::u64_unsuffixed(value.value.unsigned_abs());
-        let sign = (value.value < 0).then(|| quote!(-));
+        let literal = literal_tokens(value.value);
         quote! {
             #docs
-            pub const #constant: Self = Self(#sign #magnitude);
+            pub const #constant: Self = Self(#literal);
         }
     });
+    let total = (!matches!(repr, Scalar::F32 | Scalar::F64))
+        .then(|| quote!(::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::Ord,));
     quote! {
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy, ::std::cmp::PartialEq, ::std::cmp::PartialOrd, #total ::serde::Serialize, ::serde::Deserialize)]
         #[serde(transparent)]
-        pub struct #name(pub #repr);
+        pub struct #name(pub #inner);
 
         impl #name {
             #(#constants)*
         }
+    }
+}
+
+fn literal_tokens(value: Literal) -> TokenStream {
+    match value {
+        Literal::Int(n) => {
+            let magnitude = proc_macro2::Literal::u64_unsuffixed(n.unsigned_abs());
+            if n < 0 {
+                quote!(-#magnitude)
+            } else {
+                quote!(#magnitude)
+            }
+        }
+        Literal::UInt(n) => {
+            let n = proc_macro2::Literal::u64_unsuffixed(n);
+            quote!(#n)
+        }
+        Literal::Float(n) => {
+            let magnitude = proc_macro2::Literal::f64_unsuffixed(n.abs());
+            if n < 0.0 {
+                quote!(-#magnitude)
+            } else {
+                quote!(#magnitude)
+            }
+        }
+        Literal::Bool(b) => quote!(#b),
+    }
+}
+
+fn scalar_type(scalar: Scalar) -> TokenStream {
+    match scalar {
+        Scalar::Bool => quote!(bool),
+        Scalar::I32 => quote!(i32),
+        Scalar::I64 => quote!(i64),
+        Scalar::U64 => quote!(u64),
+        Scalar::F32 => quote!(f32),
+        Scalar::F64 => quote!(f64),
+        Scalar::String => quote!(::std::string::String),
+        Scalar::Unit => quote!(()),
     }
 }
 

@@ -114,6 +114,9 @@ pub struct Problem {
     pub severity: Severity,
     pub loc: Loc,
     pub message: String,
+    /// A second place the problem involves (a conflicting definition), shown with its
+    /// own position.
+    pub related: Option<Loc>,
 }
 
 impl Sources {
@@ -336,11 +339,11 @@ impl Sources {
     /// Turns located problems into diagnostics with file paths, lines and columns.
     pub fn diagnostics(&self, problems: Vec<Problem>) -> Diagnostics {
         let mut wanted: HashMap<FileId, Vec<&str>> = HashMap::new();
-        for problem in &problems {
-            wanted
-                .entry(problem.loc.file)
-                .or_default()
-                .push(&problem.loc.pointer);
+        for loc in problems
+            .iter()
+            .flat_map(|p| std::iter::once(&p.loc).chain(&p.related))
+        {
+            wanted.entry(loc.file).or_default().push(&loc.pointer);
         }
         let positions: HashMap<FileId, HashMap<String, Position>> = wanted
             .into_iter()
@@ -349,16 +352,25 @@ impl Sources {
                 (file, source::locate(&source.text, source.format, &pointers))
             })
             .collect();
+        let position = |loc: &Loc| positions[&loc.file].get(&loc.pointer).copied();
         let diagnostics = problems
             .into_iter()
-            .map(|problem| Diagnostic {
-                severity: problem.severity,
-                file: self.files[problem.loc.file.0].path.clone(),
-                position: positions[&problem.loc.file]
-                    .get(&problem.loc.pointer)
-                    .copied(),
-                pointer: problem.loc.pointer,
-                message: problem.message,
+            .map(|problem| {
+                let mut message = problem.message;
+                if let Some(related) = &problem.related {
+                    let file = self.files[related.file.0].path.display();
+                    let at = position(related)
+                        .map(|p| format!(":{}:{}", p.line, p.column))
+                        .unwrap_or_default();
+                    message.push_str(&format!(" (see {file}{at}: #{})", related.pointer));
+                }
+                Diagnostic {
+                    severity: problem.severity,
+                    file: self.files[problem.loc.file.0].path.clone(),
+                    position: position(&problem.loc),
+                    pointer: problem.loc.pointer,
+                    message,
+                }
             })
             .collect();
         Diagnostics(diagnostics)

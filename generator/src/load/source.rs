@@ -193,11 +193,21 @@ struct Frame {
 
 enum Collection {
     Seq(Vec<Value>),
-    /// `key` holds the key whose value comes next.
+    /// `key` holds the key whose value comes next; values of merge keys (`<<`) wait
+    /// in `merged` until the mapping ends.
     Map {
         map: Map<String, Value>,
-        key: Option<String>,
+        key: Option<Key>,
+        merged: Vec<Value>,
     },
+}
+
+/// The key whose value comes next in a mapping.
+enum Key {
+    Named(String),
+    /// `<<`, the YAML merge key: its mapping (or list of mappings) supplies the keys
+    /// this mapping does not have.
+    Merge,
 }
 
 /// A completed anchored node and its node count.
@@ -222,6 +232,7 @@ impl Builder {
                     let map = Collection::Map {
                         map: Map::new(),
                         key: None,
+                        merged: Vec::new(),
                     };
                     self.open(map, anchor, at)?;
                 }
@@ -254,6 +265,9 @@ impl Builder {
         at: Position,
     ) -> Result<(), SyntaxError> {
         if self.expects_key() {
+            if text == "<<" && style == ScalarStyle::Plain && tag.is_none() {
+                return self.set_merge_key();
+            }
             // Keys stay text: OpenAPI writes `200:` and means "200".
             let key = text.into_owned();
             if anchor != 0 {
@@ -270,7 +284,7 @@ impl Builder {
 
     fn set_key(&mut self, key: String, at: Position) -> Result<(), SyntaxError> {
         if let Some(Frame {
-            node: Collection::Map { map, key: slot },
+            node: Collection::Map { map, key: slot, .. },
             ..
         }) = self.stack.last_mut()
         {
@@ -280,7 +294,18 @@ impl Builder {
                     at,
                 ));
             }
-            *slot = Some(key);
+            *slot = Some(Key::Named(key));
+        }
+        Ok(())
+    }
+
+    fn set_merge_key(&mut self) -> Result<(), SyntaxError> {
+        if let Some(Frame {
+            node: Collection::Map { key: slot, .. },
+            ..
+        }) = self.stack.last_mut()
+        {
+            *slot = Some(Key::Merge);
         }
         Ok(())
     }
@@ -309,7 +334,9 @@ impl Builder {
         };
         let value = match frame.node {
             Collection::Seq(items) => Value::Array(items),
-            Collection::Map { map, .. } => Value::Object(map),
+            Collection::Map { map, merged, .. } => {
+                Value::Object(merge_keys(map, merged).map_err(|m| SyntaxError::at(m, at))?)
+            }
         };
         self.complete(value, frame.anchor, self.nodes - frame.first_node);
         Ok(())
@@ -367,15 +394,46 @@ impl Builder {
                 ..
             }) => items.push(value),
             Some(Frame {
-                node: Collection::Map { map, key },
+                node: Collection::Map { map, key, merged },
                 ..
-            }) => {
-                if let Some(key) = key.take() {
+            }) => match key.take() {
+                Some(Key::Named(key)) => {
+                    map.insert(key, value);
+                }
+                Some(Key::Merge) => merged.push(value),
+                None => {}
+            },
+        }
+    }
+}
+
+/// Applies merge keys (`<<: *base`, `<<: [*a, *b]`): keys of the merged mappings that
+/// the mapping does not set itself, earlier mappings first.
+fn merge_keys(
+    mut map: Map<String, Value>,
+    merged: Vec<Value>,
+) -> Result<Map<String, Value>, String> {
+    for value in merged {
+        let sources = match value {
+            Value::Object(source) => vec![source],
+            Value::Array(items) => items
+                .into_iter()
+                .map(|item| match item {
+                    Value::Object(source) => Ok(source),
+                    _ => Err("a merge key (`<<`) takes mappings".to_owned()),
+                })
+                .collect::<Result<_, _>>()?,
+            _ => return Err("a merge key (`<<`) takes a mapping or a list of mappings".to_owned()),
+        };
+        for source in sources {
+            for (key, value) in source {
+                if !map.contains_key(&key) {
                     map.insert(key, value);
                 }
             }
         }
     }
+    Ok(map)
 }
 
 /// Most collections nested on one path of `value`, found without recursion.
@@ -811,6 +869,22 @@ mod tests {
             "name": 200, "copy": 200, "key": "status", "status": "ok"
         });
         assert_eq!(yaml(text), expected);
+    }
+
+    #[test]
+    fn merge_keys_supply_missing_keys() {
+        let text = "base: &b {type: object, description: base, x: 1}\nother: &o {y: 2, x: 3}\nuse:\n  <<: *b\n  description: own\nboth:\n  <<: [*b, *o]\n  z: 4\nquoted:\n  '<<': 5\n";
+        let value = yaml(text);
+        assert_eq!(
+            value["use"],
+            json!({"description": "own", "type": "object", "x": 1})
+        );
+        assert_eq!(
+            value["both"],
+            json!({"z": 4, "type": "object", "description": "base", "x": 1, "y": 2})
+        );
+        assert_eq!(value["quoted"], json!({"<<": 5}));
+        assert!(yaml_error("a:\n  <<: 5\n").message.contains("merge key"));
     }
 
     #[test]

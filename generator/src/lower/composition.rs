@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
+use super::enums::{as_repr, label, literal, literal_repr};
 use super::schema::{Lowered, has_object_keywords, scalar, schema_docs};
 use super::{Hint, Lowerer};
 use crate::ir::*;
@@ -101,21 +102,17 @@ impl Lowerer<'_> {
                 .collect();
             return Some(self.string_enum(loc, map, hint, values, true));
         }
-        if consts.iter().all(|(_, v, _)| v.is_i64()) {
-            let values = consts
-                .into_iter()
-                .filter_map(|(title, v, docs)| {
-                    let value = v.as_i64()?;
-                    Some((
-                        title.map_or_else(|| value.to_string(), str::to_owned),
-                        value,
-                        docs,
-                    ))
-                })
-                .collect();
-            return Some(self.integer_enum(loc, map, hint, values));
-        }
-        None
+        let literals: Option<Vec<Literal>> = consts.iter().map(|(_, v, _)| literal(v)).collect();
+        let repr = literal_repr(literals.as_deref()?, map)?;
+        let values = consts
+            .into_iter()
+            .filter_map(|(title, v, docs)| {
+                let value = literal(v)?;
+                let label = title.map_or_else(|| label(value), str::to_owned);
+                Some((label, as_repr(value, repr), docs))
+            })
+            .collect();
+        Some(self.scalar_enum(loc, map, hint, repr, values))
     }
 
     fn variant_label(&self, ty: &TypeRef) -> String {

@@ -242,12 +242,26 @@ impl Lowerer<'_> {
         self.problem(Severity::Warning, loc, message.into());
     }
 
+    /// A warning that involves a second place (a conflicting definition).
+    fn warning_with(&mut self, loc: &Loc, related: &Loc, message: impl Into<String>) {
+        self.record(Problem {
+            severity: Severity::Warning,
+            loc: loc.clone(),
+            message: message.into(),
+            related: Some(related.clone()),
+        });
+    }
+
     fn problem(&mut self, severity: Severity, loc: &Loc, message: String) {
-        let problem = Problem {
+        self.record(Problem {
             severity,
             loc: loc.clone(),
             message,
-        };
+            related: None,
+        });
+    }
+
+    fn record(&mut self, problem: Problem) {
         if self.reported.insert(problem.clone()) {
             self.problems.push(problem);
         }

@@ -1,4 +1,11 @@
 //! Object schemas → structs (or maps), and `allOf` of objects merged into one struct.
+//!
+//! `allOf` means every part holds at once, so the struct has every part's properties.
+//! A property defined by several parts (a base and its refinement) is combined: the
+//! most specific definition gives the type (a `$ref` over an inline object, an array
+//! of `Station` over an array of objects), `required` is the union of the parts',
+//! `null` is allowed only if every definition allows it, and definitions of different
+//! types are reported with both locations.
 
 use std::collections::{HashMap, HashSet};
 
@@ -12,21 +19,18 @@ use crate::ir::*;
 use crate::load::Loc;
 use crate::names::{self, Namespace};
 
-/// The fields of one struct as they are collected: each wire name once.
-struct FieldSet {
-    fields: Vec<Field>,
-    by_wire: HashMap<String, usize>,
-    names: Namespace,
-}
+/// How deep [`Lowerer::specificity`] looks into items of items.
+const MAX_SPECIFICITY_DEPTH: usize = 16;
 
-impl FieldSet {
-    fn new() -> FieldSet {
-        FieldSet {
-            fields: Vec::new(),
-            by_wire: HashMap::new(),
-            names: Namespace::with_reserved(&["additional_properties"]),
-        }
-    }
+/// Everything the parts of one struct say, gathered before any field is lowered.
+#[derive(Default)]
+struct Parts {
+    /// Property wire names in the order first seen, each with its definitions.
+    order: Vec<String>,
+    definitions: HashMap<String, Vec<Loc>>,
+    required: HashSet<String>,
+    additional: Vec<Loc>,
+    closed: bool,
 }
 
 impl Lowerer<'_> {
@@ -34,82 +38,16 @@ impl Lowerer<'_> {
         let has_properties =
             matches!(map.get("properties"), Some(Value::Object(p)) if !p.is_empty());
         if !has_properties {
-            let value = self.additional(loc, map, hint).unwrap_or(TypeRef::Any);
+            let value = match map.get("additionalProperties") {
+                Some(Value::Object(schema)) if !schema.is_empty() => {
+                    let at = loc.child("additionalProperties");
+                    self.schema(&at, &hint.suffixed("Value")).into_type()
+                }
+                _ => TypeRef::Any,
+            };
             return self.alias_if_named(loc, map, hint, TypeRef::Map(Box::new(value)));
         }
-        let id = self.reserve(loc, map, hint);
-        let name = self.types[id.0].name.clone();
-        let mut fields = FieldSet::new();
-        self.collect_fields(loc, map, &name, &mut fields);
-        let additional = self.additional(loc, map, hint);
-        self.fill(
-            id,
-            TypeKind::Struct(Struct {
-                fields: fields.fields,
-                additional,
-            }),
-        );
-        Lowered::new(TypeRef::Named(id))
-    }
-
-    fn additional(&mut self, loc: &Loc, map: &Map<String, Value>, hint: &Hint) -> Option<TypeRef> {
-        match map.get("additionalProperties")? {
-            Value::Bool(_) => None,
-            Value::Object(schema) if schema.is_empty() => Some(TypeRef::Any),
-            _ => {
-                let at = loc.child("additionalProperties");
-                Some(self.schema(&at, &hint.suffixed("Value")).into_type())
-            }
-        }
-    }
-
-    /// Adds the fields of the object schema at `loc` (whose struct is `parent`); a
-    /// property already collected keeps its first definition.
-    fn collect_fields(
-        &mut self,
-        loc: &Loc,
-        map: &Map<String, Value>,
-        parent: &str,
-        fields: &mut FieldSet,
-    ) {
-        let Some(properties) = map.get("properties") else {
-            return;
-        };
-        let Value::Object(properties) = properties else {
-            self.error(&loc.child("properties"), "`properties` must be an object");
-            return;
-        };
-        let required: HashSet<&str> = required_names(map).into_iter().collect();
-        for (wire_name, schema) in properties {
-            if fields.by_wire.contains_key(wire_name) {
-                continue;
-            }
-            let at = loc.child("properties").child(wire_name);
-            let hint = Hint::context(&format!("{parent} {}", names::pascal(wire_name)));
-            let lowered = self.schema(&at, &hint);
-            let presence = match (required.contains(wire_name.as_str()), lowered.nullable) {
-                (true, false) => Presence::Required,
-                (true, true) => Presence::RequiredNullable,
-                (false, _) => Presence::Optional,
-            };
-            let name = fields.names.unique(names::snake(wire_name));
-            let secret = is_secret(&name, schema);
-            let docs = match schema.as_object() {
-                Some(schema) => schema_docs(schema),
-                None => Docs::default(),
-            };
-            fields
-                .by_wire
-                .insert(wire_name.clone(), fields.fields.len());
-            fields.fields.push(Field {
-                name,
-                wire_name: wire_name.clone(),
-                ty: lowered.ty,
-                presence,
-                docs,
-                secret,
-            });
-        }
+        self.struct_of(loc, map, hint, &[loc.clone()])
     }
 
     pub(super) fn all_of(&mut self, loc: &Loc, map: &Map<String, Value>, hint: &Hint) -> Lowered {
@@ -119,62 +57,277 @@ impl Lowerer<'_> {
         };
         let parts: Vec<Loc> = (0..items.len())
             .map(|i| loc.child("allOf").index(i))
+            .collect();
+        let typed: Vec<&Loc> = parts
+            .iter()
             .filter(|part| !self.is_constraint_only(part))
             .collect();
-        if !has_object_keywords(map) && !parts.iter().any(|part| self.is_object_schema(part)) {
+        if !is_objectish(map) && !typed.iter().any(|part| self.is_object_schema(part)) {
             // `allOf: [$ref]`, or `[$ref, {type: string}]`: the other parts only describe
             // or narrow the value, so the type stays the referenced one.
-            let Some(chosen) = parts
+            let Some(chosen) = typed
                 .iter()
                 .find(|p| self.sources.get(&p.child("$ref")).is_some())
-                .or(parts.first())
+                .or(typed.first())
             else {
                 return self.alias_if_named(loc, map, hint, TypeRef::Any);
             };
-            let chosen = chosen.clone();
+            let chosen = (*chosen).clone();
             let into = self.reserved_for(loc, hint);
             return self.schema(&chosen, &hint.inner(into));
         }
         if map.contains_key("oneOf") || map.contains_key("anyOf") {
             self.warning(loc, "`oneOf`/`anyOf` beside `allOf`: generated from the common properties; the alternatives are not represented");
         }
-        let Some(objects) = self.object_parts(loc, &parts) else {
+        let Some(mut all) = self.object_parts(loc, &parts) else {
             return self.alias_if_named(loc, map, hint, TypeRef::Any);
         };
+        all.insert(0, loc.clone());
+        self.struct_of(loc, map, hint, &all)
+    }
+
+    /// The struct of the object schemas at `parts` (the schema itself first).
+    fn struct_of(
+        &mut self,
+        loc: &Loc,
+        map: &Map<String, Value>,
+        hint: &Hint,
+        parts: &[Loc],
+    ) -> Lowered {
         let id = self.reserve(loc, map, hint);
-        let name = self.types[id.0].name.clone();
-        let mut fields = FieldSet::new();
-        let mut additional = self.additional(loc, map, hint);
-        let mut required: HashSet<String> =
-            required_names(map).into_iter().map(str::to_owned).collect();
-        self.collect_fields(loc, map, &name, &mut fields);
-        for part in &objects {
-            let Some(Value::Object(part_map)) = self.sources.get(part) else {
-                continue;
-            };
-            self.collect_fields(part, part_map, &name, &mut fields);
-            required.extend(required_names(part_map).into_iter().map(str::to_owned));
-            if additional.is_none() {
-                additional = self.additional(part, part_map, hint);
-            }
+        let parent = self.types[id.0].name.clone();
+        let gathered = self.gather(parts);
+        let mut names = Namespace::with_reserved(&["additional_properties"]);
+        let mut fields = Vec::with_capacity(gathered.order.len());
+        for wire_name in &gathered.order {
+            let definitions = &gathered.definitions[wire_name];
+            let required = gathered.required.contains(wire_name);
+            fields.push(self.field(&parent, wire_name, definitions, required, &mut names));
         }
-        // A property required by any part is required in the whole.
-        for field in &mut fields.fields {
-            if required.contains(&field.wire_name) && field.presence == Presence::Optional {
-                field.presence = Presence::Required;
-            }
-        }
+        let additional = (!gathered.closed)
+            .then(|| self.most_specific("additionalProperties", &gathered.additional))
+            .flatten()
+            .map(|at| {
+                self.schema(&at, &Hint::context(&format!("{parent} Value")))
+                    .into_type()
+            });
         self.fill(
             id,
             TypeKind::Struct(Struct {
-                fields: fields.fields,
+                fields,
                 additional,
+                closed: gathered.closed,
             }),
         );
         Lowered::new(TypeRef::Named(id))
     }
 
-    fn is_object_schema(&self, loc: &Loc) -> bool {
+    /// What the parts say about properties, `required` and other properties.
+    fn gather(&mut self, parts: &[Loc]) -> Parts {
+        let mut gathered = Parts::default();
+        for part in parts {
+            let Some(Value::Object(map)) = self.sources.get(part) else {
+                continue;
+            };
+            gathered
+                .required
+                .extend(required_names(map).into_iter().map(str::to_owned));
+            match map.get("additionalProperties") {
+                Some(Value::Bool(false)) => gathered.closed = true,
+                Some(Value::Object(schema)) if !schema.is_empty() => {
+                    gathered.additional.push(part.child("additionalProperties"));
+                }
+                _ => {}
+            }
+            match map.get("properties") {
+                Some(Value::Object(properties)) => {
+                    for name in properties.keys() {
+                        let at = part.child("properties").child(name);
+                        match gathered.definitions.get_mut(name) {
+                            Some(definitions) => definitions.push(at),
+                            None => {
+                                gathered.order.push(name.clone());
+                                gathered.definitions.insert(name.clone(), vec![at]);
+                            }
+                        }
+                    }
+                }
+                Some(_) => self.error(&part.child("properties"), "`properties` must be an object"),
+                None => {}
+            }
+        }
+        gathered
+    }
+
+    /// One property, from all its definitions.
+    fn field(
+        &mut self,
+        parent: &str,
+        wire_name: &str,
+        definitions: &[Loc],
+        required: bool,
+        names: &mut Namespace,
+    ) -> Field {
+        let chosen = self
+            .most_specific(wire_name, definitions)
+            .unwrap_or_else(|| definitions[0].clone());
+        let hint = Hint::context(&format!("{parent} {}", names::pascal(wire_name)));
+        let lowered = self.schema(&chosen, &hint);
+        let nullable = lowered.nullable
+            && definitions
+                .iter()
+                .all(|d| *d == chosen || self.nullable_at(d));
+        let access = self.access(definitions);
+        let presence = match (required && access == Access::ReadWrite, nullable) {
+            (true, false) => Presence::Required,
+            (true, true) => Presence::RequiredNullable,
+            (false, _) => Presence::Optional,
+        };
+        let name = names.unique(names::snake(wire_name));
+        let secret = definitions
+            .iter()
+            .filter_map(|d| self.sources.get(d))
+            .any(|schema| is_secret(&name, schema));
+        let mut docs = self.property_docs(&chosen, definitions);
+        let note = match (access, required) {
+            (Access::ReadOnly, true) => {
+                "Read-only: always sent by the server, never by the client."
+            }
+            (Access::ReadOnly, false) => "Read-only: sent by the server only.",
+            (Access::WriteOnly, true) => {
+                "Write-only: required from the client, never sent by the server."
+            }
+            (Access::WriteOnly, false) => "Write-only: sent by the client only.",
+            (Access::ReadWrite, _) => "",
+        };
+        if !note.is_empty() {
+            if !docs.0.is_empty() {
+                docs.0.push(String::new());
+            }
+            docs.0.push(note.to_owned());
+        }
+        Field {
+            name,
+            wire_name: wire_name.to_owned(),
+            ty: lowered.ty,
+            presence,
+            docs,
+            secret,
+            access,
+        }
+    }
+
+    /// The description of the chosen definition, else the first that has one.
+    fn property_docs(&self, chosen: &Loc, definitions: &[Loc]) -> Docs {
+        std::iter::once(chosen)
+            .chain(definitions)
+            .filter_map(|d| self.sources.get(d).and_then(Value::as_object))
+            .map(schema_docs)
+            .find(|docs| !docs.0.is_empty())
+            .unwrap_or_default()
+    }
+
+    /// `readOnly`/`writeOnly` from any definition (on it or on what it references).
+    fn access(&self, definitions: &[Loc]) -> Access {
+        let flag = |key: &str| {
+            definitions.iter().any(|d| {
+                let here = self.sources.get(d);
+                let there = self
+                    .sources
+                    .follow(d)
+                    .ok()
+                    .and_then(|t| self.sources.get(&t));
+                [here, there]
+                    .into_iter()
+                    .flatten()
+                    .any(|s| s.get(key).and_then(Value::as_bool) == Some(true))
+            })
+        };
+        match (flag("readOnly"), flag("writeOnly")) {
+            (true, false) => Access::ReadOnly,
+            (false, true) => Access::WriteOnly,
+            _ => Access::ReadWrite,
+        }
+    }
+
+    /// The definition that says most; later ones win ties (a refinement follows its
+    /// base). Definitions of different types are reported.
+    fn most_specific(&mut self, what: &str, definitions: &[Loc]) -> Option<Loc> {
+        let mut best: Option<&Loc> = None;
+        for definition in definitions {
+            let Some(current) = best else {
+                best = Some(definition);
+                continue;
+            };
+            let (kind, best_kind) = (self.kind_at(definition), self.kind_at(current));
+            if let (Some(kind), Some(best_kind)) = (kind, best_kind) {
+                if !compatible(kind, best_kind) {
+                    self.warning_with(definition, current, format!(
+                        "`allOf` parts define `{what}` as {kind} here and as {best_kind} elsewhere; no value is both: the later definition is used"
+                    ));
+                    best = Some(definition);
+                    continue;
+                }
+            }
+            if self.specificity(definition, 0) >= self.specificity(current, 0) {
+                best = Some(definition);
+            }
+        }
+        best.cloned()
+    }
+
+    /// How much a schema says about its values: a named schema most, then objects with
+    /// properties, enums, formats, plain types; arrays and maps by their items.
+    fn specificity(&self, loc: &Loc, depth: usize) -> u32 {
+        let Some(map) = self.sources.get(loc).and_then(Value::as_object) else {
+            return 0;
+        };
+        if map.contains_key("$ref") {
+            return 8;
+        }
+        if depth >= MAX_SPECIFICITY_DEPTH {
+            return 1;
+        }
+        match self.kind_at(loc) {
+            Some("array") => match map.get("items") {
+                Some(_) => 2 + self.specificity(&loc.child("items"), depth + 1),
+                None => 1,
+            },
+            Some("object") if has_object_keywords(map) => match map.get("properties") {
+                Some(Value::Object(p)) if !p.is_empty() => 6,
+                _ => 2 + self.specificity(&loc.child("additionalProperties"), depth + 1) / 2,
+            },
+            Some(_) if map.contains_key("enum") || map.contains_key("const") => 5,
+            Some(_) if map.contains_key("format") => 3,
+            Some(_) => 2,
+            None => u32::from(has_type_keywords(map)),
+        }
+    }
+
+    /// The JSON type a schema's values have, looking through `$ref`s; `None` for any.
+    fn kind_at(&self, loc: &Loc) -> Option<&'static str> {
+        let target = self.sources.follow(loc).ok()?;
+        let map = self.sources.get(&target)?.as_object()?;
+        let declared = match map.get("type") {
+            Some(Value::String(t)) => Some(t.as_str()),
+            Some(Value::Array(types)) => types
+                .iter()
+                .filter_map(Value::as_str)
+                .find(|t| *t != "null"),
+            _ => None,
+        };
+        const KINDS: [&str; 6] = ["object", "array", "string", "integer", "number", "boolean"];
+        match declared {
+            Some(t) => KINDS.into_iter().find(|k| *k == t),
+            None if is_objectish(map) => Some("object"),
+            None if map.contains_key("items") => Some("array"),
+            None => None,
+        }
+    }
+
+    /// Whether the schema at `loc` describes objects (a property list, even empty, or
+    /// `type: object`, or an `allOf`).
+    pub(super) fn is_object_schema(&self, loc: &Loc) -> bool {
         let Some(map) = self
             .sources
             .follow(loc)
@@ -184,13 +337,14 @@ impl Lowerer<'_> {
         else {
             return false;
         };
-        has_object_keywords(map)
+        is_objectish(map)
             || map.contains_key("allOf")
             || matches!(map.get("type"), Some(Value::String(t)) if t == "object")
     }
 
-    /// The object schemas an `allOf` merges, nested `allOf`s flattened, each once.
-    /// `None` (reported) when a part is not an object.
+    /// The schemas an `allOf` merges (following `$ref`s, nested `allOf`s flattened, each
+    /// once), constraint-only parts included for their `required`. `None` (reported)
+    /// when a part is not an object.
     fn object_parts(&mut self, loc: &Loc, parts: &[Loc]) -> Option<Vec<Loc>> {
         let mut merged: Vec<Loc> = Vec::new();
         let mut seen: HashSet<Loc> = HashSet::from([loc.clone()]);
@@ -209,10 +363,22 @@ impl Lowerer<'_> {
                 let nested_parts = (0..nested.len())
                     .rev()
                     .map(|i| target.child("allOf").index(i));
-                pending.extend(nested_parts.filter(|p| !self.is_constraint_only(p)));
+                pending.extend(nested_parts);
             }
             merged.push(target);
         }
         Some(merged)
     }
+}
+
+/// A schema that describes an object by its keywords.
+fn is_objectish(map: &Map<String, Value>) -> bool {
+    ["properties", "additionalProperties", "patternProperties"]
+        .iter()
+        .any(|k| map.contains_key(*k))
+}
+
+/// Two JSON types some value has both of (an integer is a number).
+fn compatible(a: &str, b: &str) -> bool {
+    a == b || matches!((a, b), ("integer", "number") | ("number", "integer"))
 }

@@ -23,6 +23,9 @@ impl Lowerer<'_> {
                     self.error(&item, "expected a path item (an object)");
                     continue;
                 };
+                if methods.contains_key("additionalOperations") {
+                    self.warning(&item.child("additionalOperations"), "`additionalOperations` (OpenAPI 3.2 methods outside the standard set) are not generated");
+                }
                 for (method_name, method) in Method::ALL {
                     if methods.contains_key(method_name) {
                         let at = item.child(method_name);
@@ -126,6 +129,10 @@ impl Lowerer<'_> {
             "query" => ParameterLocation::Query,
             "header" => ParameterLocation::Header,
             "cookie" => ParameterLocation::Cookie,
+            "querystring" => {
+                self.warning(&loc.child("in"), "`in: querystring` (OpenAPI 3.2: the whole query string as one value) is not generated; the parameter is left out");
+                return None;
+            }
             other => {
                 self.error(
                     &loc.child("in"),
@@ -182,6 +189,7 @@ impl Lowerer<'_> {
                 },
                 docs: p.docs.clone(),
                 secret: false,
+                access: Access::ReadWrite,
             })
             .collect();
         let id = self.reserve_name(
@@ -198,6 +206,7 @@ impl Lowerer<'_> {
             TypeKind::Struct(Struct {
                 fields,
                 additional: None,
+                closed: false,
             }),
         );
         Some(id)
@@ -301,7 +310,13 @@ impl Lowerer<'_> {
             .filter_map(|(k, _)| Some((k, rank(k)?)))
             .min_by_key(|(_, r)| *r)?;
         let schema = content.child(media_type).child("schema");
-        self.sources.get(&schema)?;
+        if self.sources.get(&schema).is_none() {
+            let item_schema = content.child(media_type).child("itemSchema");
+            if self.sources.get(&item_schema).is_some() {
+                self.warning(&item_schema, "`itemSchema` (OpenAPI 3.2 streamed items) is not generated; the body is untyped");
+            }
+            return None;
+        }
         Some((media_type.clone(), schema))
     }
 }

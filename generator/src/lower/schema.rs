@@ -371,7 +371,7 @@ impl<'s> Lowerer<'s> {
     /// Whether the schema at `loc` allows `null`, looking through `$ref`s and wrappers
     /// that stand for one other schema, as lowering them would find. Used for types
     /// reserved before they are lowered.
-    fn nullable_at(&self, loc: &Loc) -> bool {
+    pub(super) fn nullable_at(&self, loc: &Loc) -> bool {
         let mut current = loc.clone();
         for _ in 0..MAX_PASS_THROUGH {
             let Ok(target) = self.sources.follow(&current) else {
