@@ -7,7 +7,8 @@
     clippy::large_enum_variant,
     clippy::enum_variant_names,
     clippy::type_complexity,
-    clippy::too_many_lines
+    clippy::too_many_lines,
+    clippy::approx_constant
 )]
 /// TokenInput
 #[derive(

@@ -47,7 +47,7 @@ impl Lowerer<'_> {
             };
             return self.alias_if_named(loc, map, hint, TypeRef::Map(Box::new(value)));
         }
-        self.struct_of(loc, map, hint, &[loc.clone()])
+        self.struct_of(loc, map, hint, std::slice::from_ref(loc))
     }
 
     pub(super) fn all_of(&mut self, loc: &Loc, map: &Map<String, Value>, hint: &Hint) -> Lowered {
