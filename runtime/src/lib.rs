@@ -14,6 +14,7 @@
 //! | [`token`](crate::IssuedToken) | [`IssuedToken::parse`], [`TokenFields`]: lenient token responses |
 //! | [`cache`](crate::TokenManager) | [`TokenFlow`], [`TokenManager`], [`TokenOptions`] |
 //! | [`error`](crate::Error) | [`Error`], [`ErrorKind`], [`HttpError`], [`ConfigError`], [`RawBody`] |
+//! | [`shape`] | choosing the variant of an untagged union a JSON value fits best |
 //!
 //! # How generated code uses it
 //!
@@ -60,6 +61,7 @@ mod error;
 mod http;
 mod retry;
 mod secret;
+pub mod shape;
 mod tls;
 mod token;
 mod url;

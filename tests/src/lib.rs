@@ -49,6 +49,14 @@ impl Scratch {
         out
     }
 
+    /// Adds a hand-written integration test (a file of `tests/fidelity/`) to the member
+    /// crate `name`, to run against its generated types.
+    pub fn add_test(&self, name: &str, test: &Path) {
+        let dir = self.dir.join(package::crate_name(name)).join("tests");
+        std::fs::create_dir_all(&dir).expect("tests directory");
+        std::fs::copy(test, dir.join("roundtrip.rs")).expect("copy the test");
+    }
+
     /// Several generated APIs as modules `name::<module>` of one member crate, so that
     /// one compilation checks them all.
     pub fn add_modules(&mut self, name: &str, modules: &[(String, Output)]) -> PathBuf {

@@ -255,7 +255,14 @@ fn generated_code_compiles_and_no_document_text_ever_runs() {
     for name in fixtures {
         let path = Path::new("fixtures").join(format!("{name}.yaml"));
         let output = generate_file(&path).unwrap_or_else(|d| panic!("{name}: {d}"));
-        scratch.add(&name.replace('/', "-"), &output);
+        let crate_name = name.replace('/', "-");
+        scratch.add(&crate_name, &output);
+        // Round trips through the fidelity fixtures' types, where written.
+        let test = Path::new(name.trim_start_matches("fidelity/")).with_extension("rs");
+        let test = Path::new("fidelity").join(test.to_string_lossy().replace('-', "_"));
+        if test.exists() {
+            scratch.add_test(&crate_name, &test);
+        }
     }
     let generated = generated_documents();
     assert!(
@@ -267,6 +274,33 @@ fn generated_code_compiles_and_no_document_text_ever_runs() {
     for left_over in pwned_files(scratch.dir()) {
         std::fs::remove_file(left_over).expect("remove an earlier run's file");
     }
+    let round_trips = scratch.cargo(&["test", "--workspace", "--tests"]);
+    assert!(
+        round_trips.success,
+        "{}\n{}",
+        round_trips.stdout, round_trips.stderr
+    );
+    let passed: usize = round_trips
+        .stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("test result: ok. "))
+        .filter_map(|l| l.split(' ').next()?.parse::<usize>().ok())
+        .sum();
+    let written = std::fs::read_dir("fidelity")
+        .expect("tests/fidelity")
+        .flatten()
+        .map(|f| {
+            std::fs::read_to_string(f.path())
+                .unwrap_or_default()
+                .matches("#[test]")
+                .count()
+        })
+        .sum::<usize>();
+    assert_eq!(
+        passed, written,
+        "not every round trip ran:\n{}",
+        round_trips.stdout
+    );
     let run = scratch.cargo(&["test", "--doc", "--workspace"]);
     assert!(run.success, "{}\n{}", run.stdout, run.stderr);
     assert!(
@@ -294,6 +328,7 @@ fn pwned_files(dir: &Path) -> Vec<PathBuf> {
 
 /// The schema-fidelity fixtures, compiled with the hostile ones.
 const FIDELITY_FIXTURES: &[&str] = &[
+    "fidelity/unions",
     "fidelity/allof",
     "fidelity/access",
     "fidelity/enums",

@@ -6,6 +6,7 @@ mod client;
 mod docs;
 mod servers;
 mod types;
+mod unions;
 
 use proc_macro2::TokenStream;
 use quote::quote;

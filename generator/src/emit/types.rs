@@ -84,7 +84,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
         TypeKind::Struct(s) => struct_def(api, &name, s),
         TypeKind::StringEnum { variants, open } => string_enum(&name, variants, *open),
         TypeKind::ScalarEnum { repr, values } => scalar_enum(&name, *repr, values),
-        TypeKind::Union(union) => union_def(api, &name, union),
+        TypeKind::Union(union) => super::unions::union_def(api, &name, union),
         TypeKind::Alias(target) => {
             let target = type_ref(api, target);
             quote!(pub type #name = #target;)
@@ -289,57 +289,5 @@ fn scalar_type(scalar: Scalar) -> TokenStream {
         Scalar::F64 => quote!(f64),
         Scalar::String => quote!(::std::string::String),
         Scalar::Unit => quote!(()),
-    }
-}
-
-fn union_def(api: &Api, name: &Ident, union: &Union) -> TokenStream {
-    let variants = union.variants.iter().map(|variant| {
-        let docs = outer_docs(&variant.docs);
-        let variant_name = ident(&variant.name);
-        let ty = type_ref(api, &variant.ty);
-        quote! { #docs #variant_name(#ty), }
-    });
-    let (deserialize, tagged_impl) = match &union.discriminator {
-        None => (quote!(::serde::Deserialize,), None),
-        Some(property) => (
-            quote!(),
-            Some(tagged_deserialize(name, property, &union.variants)),
-        ),
-    };
-    quote! {
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, #deserialize)]
-        #[serde(untagged)]
-        pub enum #name {
-            #(#variants)*
-        }
-        #tagged_impl
-    }
-}
-
-/// Deserializes the variant named by the discriminator property, so a value never
-/// lands in the wrong variant; the variant's own type still sees the property.
-fn tagged_deserialize(name: &Ident, property: &str, variants: &[UnionVariant]) -> TokenStream {
-    let arms = variants.iter().map(|variant| {
-        let variant_name = ident(&variant.name);
-        let tags = &variant.tags;
-        quote!(#(#tags)|* => ::serde_json::from_value(value).map(Self::#variant_name),)
-    });
-    let all_tags = variants.iter().flat_map(|v| &v.tags);
-    quote! {
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                const TAGS: &[&str] = &[#(#all_tags),*];
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                let tag = match value.get(#property).and_then(::serde_json::Value::as_str) {
-                    ::std::option::Option::Some(tag) => ::std::borrow::ToOwned::to_owned(tag),
-                    ::std::option::Option::None => return ::std::result::Result::Err(<D::Error as ::serde::de::Error>::missing_field(#property)),
-                };
-                let result = match tag.as_str() {
-                    #(#arms)*
-                    other => return ::std::result::Result::Err(<D::Error as ::serde::de::Error>::unknown_variant(other, TAGS)),
-                };
-                result.map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-        }
     }
 }

@@ -36,7 +36,7 @@ impl Lowerer<'_> {
         }
         let id = self.reserve(loc, map, hint);
         let name = self.types[id.0].name.clone();
-        let mut variant_names = Namespace::default();
+        let mut variant_names = Namespace::with_reserved(&["Unknown"]);
         let mut variants = Vec::new();
         for (index, branch) in branches.iter().enumerate() {
             let branch_map = self.sources.get(branch).and_then(Value::as_object);
@@ -115,7 +115,7 @@ impl Lowerer<'_> {
         Some(self.scalar_enum(loc, map, hint, repr, values))
     }
 
-    fn variant_label(&self, ty: &TypeRef) -> String {
+    pub(super) fn variant_label(&self, ty: &TypeRef) -> String {
         match ty {
             TypeRef::Named(id) | TypeRef::Boxed(id) => self.types[id.0].name.clone(),
             TypeRef::Scalar(Scalar::Bool) => "Boolean".into(),
@@ -175,7 +175,7 @@ impl Lowerer<'_> {
     }
 
     /// A mapping value: a `$ref`-style reference or a bare component name.
-    fn mapping_target(&self, loc: &Loc, target: &str) -> Option<Loc> {
+    pub(super) fn mapping_target(&self, loc: &Loc, target: &str) -> Option<Loc> {
         let reference = if target.contains('#') || target.contains('/') || target.contains('.') {
             target.to_owned()
         } else {

@@ -10,6 +10,7 @@ mod auth;
 mod composition;
 mod cycles;
 mod enums;
+mod inheritance;
 mod objects;
 mod operation;
 mod schema;
@@ -89,6 +90,8 @@ pub struct Lowerer<'s> {
     memo: HashMap<Loc, TypeId>,
     /// Referenced schemas whose type is reserved but not yet lowered.
     pending: VecDeque<(Loc, Hint)>,
+    /// Component schemas that `allOf` each schema in (see `inheritance.rs`).
+    children: HashMap<Loc, Vec<Loc>>,
     type_names: Namespace,
     problems: Vec<Problem>,
     reported: HashSet<Problem>,
@@ -102,6 +105,7 @@ pub fn lower(sources: &Sources) -> (Api, Vec<Problem>) {
         defined: Vec::new(),
         memo: HashMap::new(),
         pending: VecDeque::new(),
+        children: HashMap::new(),
         type_names: Namespace::default(),
         problems: Vec::new(),
         reported: HashSet::new(),
@@ -175,6 +179,14 @@ impl Lowerer<'_> {
                 _ => Component::Alias(self.reserve_name(loc, &serde_json::Map::new(), hint)),
             });
         }
+        let own: Vec<Loc> = roles
+            .iter()
+            .filter_map(|role| match role {
+                Some(Component::Own(content)) => Some(content.clone()),
+                _ => None,
+            })
+            .collect();
+        self.index_inheritance(&own);
         for ((loc, hint), role) in components.iter().zip(roles) {
             match role {
                 Some(Component::Own(content)) => self.define(&content, hint),

@@ -68,6 +68,8 @@ enum Shape<'v> {
     AllOf,
     /// Several non-null `type`s.
     Types(Vec<&'v str>),
+    /// A base with a discriminator, and its subtypes.
+    Polymorphic(Vec<super::inheritance::Subtype>),
 }
 
 impl<'s> Lowerer<'s> {
@@ -139,20 +141,26 @@ impl<'s> Lowerer<'s> {
             named: true,
             ..hint.inner(None)
         });
-        let mut lowered = match self.memo.get(&content) {
-            Some(&id) => self.named(id),
-            None => match self.reserve_schema(&content, &target_hint) {
-                Some(id) => {
-                    self.pending.push_back((content, target_hint));
-                    self.named(id)
-                }
-                // `true`, or not a schema: nothing to defer.
-                None => self.schema(&content, &target_hint),
-            },
-        };
+        let mut lowered = self.type_at(&content, &target_hint);
         // 3.0 ignores `$ref` siblings, but `nullable: true` beside a `$ref` is common intent.
         lowered.nullable |= is_nullable(map);
         lowered
+    }
+
+    /// The type of the schema at `content` (where a reference chain ends), reserved now
+    /// and lowered later from the queue, so no reference is followed by recursion.
+    pub(super) fn type_at(&mut self, content: &Loc, hint: &Hint) -> Lowered {
+        if let Some(&id) = self.memo.get(content) {
+            return self.named(id);
+        }
+        match self.reserve_schema(content, hint) {
+            Some(id) => {
+                self.pending.push_back((content.clone(), hint.clone()));
+                self.named(id)
+            }
+            // `true`, or not a schema: nothing to defer.
+            None => self.schema(content, hint),
+        }
     }
 
     /// Names a referenced schema from where it lives: a component key or a file name.
@@ -257,6 +265,7 @@ impl<'s> Lowerer<'s> {
             Shape::Union(branches) => self.union(loc, map, hint, branches),
             Shape::AllOf => self.all_of(loc, map, hint),
             Shape::Types(types) => self.multi_type(loc, map, hint, &types),
+            Shape::Polymorphic(subtypes) => self.polymorphic(loc, map, hint, subtypes),
         };
         lowered.nullable |= nullable;
         if let TypeRef::Named(id) = lowered.ty {
@@ -275,6 +284,14 @@ impl<'s> Lowerer<'s> {
     }
 
     fn shape<'v>(&mut self, loc: &Loc, map: &'v Map<String, Value>) -> Shape<'v> {
+        if map.contains_key("discriminator")
+            && !map.contains_key("oneOf")
+            && !map.contains_key("anyOf")
+        {
+            if let Some(subtypes) = self.subtypes(loc, map) {
+                return Shape::Polymorphic(subtypes);
+            }
+        }
         if map.contains_key("allOf") {
             return Shape::AllOf;
         }
