@@ -18,6 +18,21 @@ pub struct Api {
     pub default_security: Vec<SecurityRequirement>,
     /// One per token operation: how the API hands out access tokens.
     pub auth_flows: Vec<AuthFlow>,
+    /// Every example in the document, with the type of its site.
+    pub examples: Vec<Example>,
+}
+
+/// An example value from the document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// Where it is, as `file#/json/pointer`.
+    pub origin: String,
+    pub value: serde_json::Value,
+    /// The type a value at that place has.
+    pub ty: TypeRef,
+    /// Whether it matches its schema, per a JSON Schema validator; `None` when not
+    /// checked (no schema, or the validator is not built in).
+    pub valid: Option<bool>,
 }
 
 impl Api {

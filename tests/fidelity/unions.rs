@@ -81,3 +81,17 @@ fn untagged_scalars_and_closed_objects() {
     assert!(matches!(round_trip::<IdOrName>(json!({"id": 5, "x": 1})), IdOrName::Unknown(_)));
     assert!(matches!(round_trip::<IdOrName>(json!([1])), IdOrName::Unknown(_)));
 }
+
+#[test]
+fn common_parts_beside_a_one_of_are_in_every_variant() {
+    let rsa = json!({"kid": "k1", "use": "sig", "kty": "RSA", "e": "AQAB", "n": "abc"});
+    match round_trip::<SigningKey>(rsa) {
+        SigningKey::RsaKey(key) => {
+            assert_eq!(key.kid.as_deref(), Some("k1"));
+            assert_eq!(key.e.as_deref(), Some("AQAB"));
+        }
+        other => panic!("{other:?}"),
+    }
+    let ec = json!({"kid": "k2", "kty": "EC", "x": "1"});
+    assert!(matches!(round_trip::<SigningKey>(ec), SigningKey::EcKey(_)));
+}

@@ -22,19 +22,8 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     let check = !args.contains(&"--no-check");
     let root = workspace_root();
     let corpus = root.join("../shared/corpus");
-    let manifest = std::fs::read_to_string(corpus.join("MANIFEST.tsv")).map_err(|e| {
-        format!(
-            "cannot read the corpus manifest in {}: {e}",
-            corpus.display()
-        )
-    })?;
     let out = root.join("target/corpus");
-    let documents: Vec<&str> = manifest
-        .lines()
-        .skip(1)
-        .filter_map(|l| l.split('\t').next())
-        .filter(|d| !d.is_empty())
-        .collect();
+    let documents: Vec<String> = documents()?.into_iter().map(|(label, _)| label).collect();
     let crates: Vec<String> = documents.iter().map(|d| crate_dir_name(d)).collect();
     std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
     write_workspace(&out, &crates)?;
@@ -96,6 +85,24 @@ fn generate(corpus: &Path, out: &Path, document: &str, crate_name: &str) -> Row 
     }
     row.seconds = started.elapsed().as_secs_f64();
     row
+}
+
+/// The corpus documents of `../shared/corpus/MANIFEST.tsv`: (as listed, path).
+pub fn documents() -> Result<Vec<(String, std::path::PathBuf)>, String> {
+    let corpus = workspace_root().join("../shared/corpus");
+    let manifest = std::fs::read_to_string(corpus.join("MANIFEST.tsv")).map_err(|e| {
+        format!(
+            "cannot read the corpus manifest in {}: {e}",
+            corpus.display()
+        )
+    })?;
+    Ok(manifest
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split('\t').next())
+        .filter(|d| !d.is_empty())
+        .map(|d| (d.to_owned(), corpus.join(d)))
+        .collect())
 }
 
 /// `lago-3.1.0-multifile/openapi.yaml` → `lago-3-1-0-multifile`.

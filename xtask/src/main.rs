@@ -3,9 +3,12 @@
 //! - `codegen [--check]`: regenerate `generated/` from `specs/` (or check it is current)
 //! - `generate <DOCUMENT> --out <DIR> [--name <NAME>] [--overlay <FILE>]`: a standalone crate for any document
 //! - `corpus [--no-check]`: generate and `cargo check` every document of the corpus
+//! - `examples [DOCUMENT…] [--specs] [--corpus]`: every example checked against its
+//!   schema and round-tripped through its generated type
 
 mod codegen;
 mod corpus;
+mod examples;
 mod standalone;
 
 use std::process::ExitCode;
@@ -18,6 +21,7 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => codegen::run(codegen::Mode::Check),
         ["generate", rest @ ..] => standalone::run(rest),
         ["corpus", rest @ ..] => corpus::run(rest),
+        ["examples", rest @ ..] => examples::run(rest),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -32,4 +36,5 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage:
   cargo xtask codegen [--check]
   cargo xtask generate <DOCUMENT> --out <DIR> [--name <NAME>] [--overlay <FILE>]
-  cargo xtask corpus [--no-check]";
+  cargo xtask corpus [--no-check]
+  cargo xtask examples [DOCUMENT…] [--overlay <FILE>] [--specs] [--corpus]";

@@ -62,6 +62,17 @@ fn format_file(tokens: TokenStream) -> String {
     format_items(tokens, [])
 }
 
+/// The Rust type of `ty`, named from outside the generated module: `module` is the path
+/// of its `types` module (`my_api::types`). For tools that use generated types.
+pub fn rust_type(api: &Api, ty: &crate::ir::TypeRef, module: &str) -> String {
+    let prefix: TokenStream = format!("{module}::").parse().unwrap_or_default();
+    let tokens = types::type_ref_in(api, ty, &prefix);
+    match syn::parse2::<syn::Type>(tokens.clone()) {
+        Ok(ty) => quote!(#ty).to_string(),
+        Err(_) => tokens.to_string(),
+    }
+}
+
 /// A document's one-line text (a title) inside our own sentence.
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")

@@ -50,7 +50,7 @@ pub fn qualified_type_ref(api: &Api, ty: &TypeRef) -> TokenStream {
     type_ref_in(api, ty, &quote!(super::types::))
 }
 
-fn type_ref_in(api: &Api, ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
+pub fn type_ref_in(api: &Api, ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
     match ty {
         TypeRef::Scalar(scalar) => scalar_type(*scalar),
         TypeRef::Any => quote!(::serde_json::Value),

@@ -42,6 +42,13 @@ impl Default for Limits {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FileId(usize);
 
+impl FileId {
+    /// The position of the file in load order (the entry document is 0).
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
 /// A location: a JSON pointer inside one loaded file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Loc {
@@ -254,6 +261,16 @@ impl Sources {
 
     pub fn file(&self, id: FileId) -> &SourceFile {
         &self.files[id.0]
+    }
+
+    /// Every loaded file.
+    pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files.iter().enumerate().map(|(i, f)| (FileId(i), f))
+    }
+
+    /// The path a file was loaded from.
+    pub fn path_of(&self, id: FileId) -> PathBuf {
+        self.files[id.0].path.clone()
     }
 
     /// The entry file's tree, for overlays applied before lowering.

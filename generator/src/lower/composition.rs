@@ -31,8 +31,10 @@ impl Lowerer<'_> {
             return lowered;
         }
         if has_object_keywords(map) {
-            self.warning(loc, "`oneOf`/`anyOf` beside `properties`: generated from the properties; the alternatives are not checked");
-            return self.object(loc, map, hint);
+            return match self.alternatives(loc, map, hint, std::slice::from_ref(loc)) {
+                Some(lowered) => lowered,
+                None => self.object(loc, map, hint),
+            };
         }
         let id = self.reserve(loc, map, hint);
         let name = self.types[id.0].name.clone();
@@ -63,6 +65,87 @@ impl Lowerer<'_> {
             }),
         );
         Lowered::new(TypeRef::Named(id))
+    }
+
+    /// Common object parts beside `oneOf`/`anyOf` (`allOf: [Base], oneOf: [A, B]`, or
+    /// `properties` and `oneOf`): a union of one struct per branch, each the common parts
+    /// merged with the branch. `None` (reported) when a branch is no object; `None`
+    /// silently when there are no alternatives.
+    pub(super) fn alternatives(
+        &mut self,
+        loc: &Loc,
+        map: &Map<String, Value>,
+        hint: &Hint,
+        common: &[Loc],
+    ) -> Option<Lowered> {
+        let branches = ["oneOf", "anyOf"]
+            .into_iter()
+            .find_map(|keyword| self.branches(loc, map, keyword))?;
+        if branches.len() < 2 {
+            return None;
+        }
+        let mut branch_parts = Vec::with_capacity(branches.len());
+        for branch in &branches {
+            match self.object_parts(loc, std::slice::from_ref(branch)) {
+                Some(parts) if self.is_object_schema(branch) => branch_parts.push(parts),
+                _ => {
+                    self.warning(branch, "`oneOf`/`anyOf` beside object properties, with a branch that is no object: generated from the common properties; the alternatives are not represented");
+                    return None;
+                }
+            }
+        }
+        let id = self.reserve(loc, map, hint);
+        let name = self.types[id.0].name.clone();
+        let mut variant_names = Namespace::with_reserved(&["Unknown"]);
+        let mut variants = Vec::with_capacity(branches.len());
+        for (index, (branch, parts)) in branches.iter().zip(branch_parts).enumerate() {
+            let label = self.branch_label(branch, index);
+            let variant_id = self.reserve_name(
+                branch,
+                &Map::new(),
+                &Hint::context(&format!("{name} {label}")),
+            );
+            let variant_name = self.types[variant_id.0].name.clone();
+            let mut all = common.to_vec();
+            all.extend(parts);
+            let merged = self.merged_struct(&variant_name, &all);
+            self.fill(variant_id, TypeKind::Struct(merged));
+            let docs = self
+                .sources
+                .get(branch)
+                .and_then(Value::as_object)
+                .map(schema_docs)
+                .unwrap_or_default();
+            variants.push(UnionVariant {
+                name: variant_names.unique(names::pascal(&label)),
+                ty: TypeRef::Named(variant_id),
+                tags: Vec::new(),
+                docs,
+            });
+        }
+        let discriminator = self.discriminator(loc, map, &branches, &mut variants);
+        self.fill(
+            id,
+            TypeKind::Union(Union {
+                variants,
+                discriminator,
+            }),
+        );
+        Some(Lowered::new(TypeRef::Named(id)))
+    }
+
+    /// A branch's name: its title, the component it references, else its position.
+    fn branch_label(&self, branch: &Loc, index: usize) -> String {
+        let map = self.sources.get(branch).and_then(Value::as_object);
+        if let Some(title) = map.and_then(|m| m.get("title")).and_then(Value::as_str) {
+            return title.to_owned();
+        }
+        let referenced = map
+            .and_then(|m| m.get("$ref"))
+            .and_then(Value::as_str)
+            .and_then(|r| r.rsplit('/').next())
+            .map(unescape_segment);
+        referenced.unwrap_or_else(|| format!("Variant{index}"))
     }
 
     /// `oneOf` of `const` (or one-value `enum`) branches: Discord's title/const pattern.
@@ -132,7 +215,7 @@ impl Lowerer<'_> {
 
     /// Fills the variants' tags from `discriminator`; `None` (untagged) when a
     /// variant's tag cannot be known.
-    fn discriminator(
+    pub(super) fn discriminator(
         &mut self,
         loc: &Loc,
         map: &Map<String, Value>,

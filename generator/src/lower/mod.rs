@@ -10,12 +10,15 @@ mod auth;
 mod composition;
 mod cycles;
 mod enums;
+mod examples;
 mod inheritance;
 mod objects;
 mod operation;
 mod schema;
 mod security;
 mod servers;
+#[cfg(feature = "examples")]
+mod validate;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -95,6 +98,9 @@ pub struct Lowerer<'s> {
     type_names: Namespace,
     problems: Vec<Problem>,
     reported: HashSet<Problem>,
+    example_sites: Vec<examples::Site>,
+    /// Schemas whose examples are recorded.
+    examples_seen: HashSet<Loc>,
 }
 
 /// Lowers the document whose entry file is the first of `sources`.
@@ -109,6 +115,8 @@ pub fn lower(sources: &Sources) -> (Api, Vec<Problem>) {
         type_names: Namespace::default(),
         problems: Vec::new(),
         reported: HashSet::new(),
+        example_sites: Vec::new(),
+        examples_seen: HashSet::new(),
     };
     let root = sources.entry();
     let info = sources.get(&root.child("info")).and_then(Value::as_object);
@@ -140,6 +148,7 @@ pub fn lower(sources: &Sources) -> (Api, Vec<Problem>) {
         security_schemes,
         default_security,
         auth_flows: Vec::new(),
+        examples: lowerer.examples(),
     };
     api.auth_flows = lowerer.auth_flows(&root, &api);
     (api, lowerer.problems)

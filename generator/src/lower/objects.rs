@@ -38,12 +38,10 @@ impl Lowerer<'_> {
         let has_properties =
             matches!(map.get("properties"), Some(Value::Object(p)) if !p.is_empty());
         if !has_properties {
-            let value = match map.get("additionalProperties") {
-                Some(Value::Object(schema)) if !schema.is_empty() => {
-                    let at = loc.child("additionalProperties");
-                    self.schema(&at, &hint.suffixed("Value")).into_type()
-                }
-                _ => TypeRef::Any,
+            let values = self.gather(std::slice::from_ref(loc)).additional;
+            let value = match self.most_specific("additionalProperties", &values) {
+                Some(at) => self.schema(&at, &hint.suffixed("Value")).into_type(),
+                None => TypeRef::Any,
             };
             return self.alias_if_named(loc, map, hint, TypeRef::Map(Box::new(value)));
         }
@@ -76,13 +74,13 @@ impl Lowerer<'_> {
             let into = self.reserved_for(loc, hint);
             return self.schema(&chosen, &hint.inner(into));
         }
-        if map.contains_key("oneOf") || map.contains_key("anyOf") {
-            self.warning(loc, "`oneOf`/`anyOf` beside `allOf`: generated from the common properties; the alternatives are not represented");
-        }
         let Some(mut all) = self.object_parts(loc, &parts) else {
             return self.alias_if_named(loc, map, hint, TypeRef::Any);
         };
         all.insert(0, loc.clone());
+        if let Some(lowered) = self.alternatives(loc, map, hint, &all) {
+            return lowered;
+        }
         self.struct_of(loc, map, hint, &all)
     }
 
@@ -96,30 +94,32 @@ impl Lowerer<'_> {
     ) -> Lowered {
         let id = self.reserve(loc, map, hint);
         let parent = self.types[id.0].name.clone();
+        let merged = self.merged_struct(&parent, parts);
+        self.fill(id, TypeKind::Struct(merged));
+        Lowered::new(TypeRef::Named(id))
+    }
+
+    /// One struct from the object schemas at `parts` (their properties combined).
+    pub(super) fn merged_struct(&mut self, parent: &str, parts: &[Loc]) -> Struct {
         let gathered = self.gather(parts);
         let mut names = Namespace::with_reserved(&["additional_properties"]);
         let mut fields = Vec::with_capacity(gathered.order.len());
         for wire_name in &gathered.order {
             let definitions = &gathered.definitions[wire_name];
             let required = gathered.required.contains(wire_name);
-            fields.push(self.field(&parent, wire_name, definitions, required, &mut names));
+            fields.push(self.field(parent, wire_name, definitions, required, &mut names));
         }
-        let additional = (!gathered.closed)
-            .then(|| self.most_specific("additionalProperties", &gathered.additional))
-            .flatten()
+        let additional = self
+            .most_specific("additionalProperties", &gathered.additional)
             .map(|at| {
                 self.schema(&at, &Hint::context(&format!("{parent} Value")))
                     .into_type()
             });
-        self.fill(
-            id,
-            TypeKind::Struct(Struct {
-                fields,
-                additional,
-                closed: gathered.closed,
-            }),
-        );
-        Lowered::new(TypeRef::Named(id))
+        Struct {
+            fields,
+            additional,
+            closed: gathered.closed,
+        }
     }
 
     /// What the parts say about properties, `required` and other properties.
@@ -138,6 +138,16 @@ impl Lowerer<'_> {
                     gathered.additional.push(part.child("additionalProperties"));
                 }
                 _ => {}
+            }
+            if map.get("unevaluatedProperties") == Some(&Value::Bool(false)) {
+                gathered.closed = true;
+            }
+            // Properties matching a pattern are kept with the other properties.
+            if let Some(Value::Object(patterns)) = map.get("patternProperties") {
+                let at = part.child("patternProperties");
+                gathered
+                    .additional
+                    .extend(patterns.keys().map(|pattern| at.child(pattern)));
             }
             match map.get("properties") {
                 Some(Value::Object(properties)) => {
@@ -345,7 +355,7 @@ impl Lowerer<'_> {
     /// The schemas an `allOf` merges (following `$ref`s, nested `allOf`s flattened, each
     /// once), constraint-only parts included for their `required`. `None` (reported)
     /// when a part is not an object.
-    fn object_parts(&mut self, loc: &Loc, parts: &[Loc]) -> Option<Vec<Loc>> {
+    pub(super) fn object_parts(&mut self, loc: &Loc, parts: &[Loc]) -> Option<Vec<Loc>> {
         let mut merged: Vec<Loc> = Vec::new();
         let mut seen: HashSet<Loc> = HashSet::from([loc.clone()]);
         let mut pending: Vec<Loc> = parts.iter().rev().cloned().collect();

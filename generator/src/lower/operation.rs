@@ -151,10 +151,11 @@ impl Lowerer<'_> {
             Some((_, schema)) => Some(schema),
             None => map.contains_key("schema").then(|| loc.child("schema")),
         };
-        let ty = match schema {
-            Some(schema) => self.schema(&schema, &hint).into_type(),
+        let ty = match &schema {
+            Some(schema) => self.schema(schema, &hint).into_type(),
             None => TypeRef::Any,
         };
+        self.holder_examples(&loc, schema.as_ref(), &ty);
         let docs = super::schema::schema_docs(map);
         Some(Parameter {
             name: names::snake(wire_name),
@@ -225,6 +226,7 @@ impl Lowerer<'_> {
         let ty = self
             .schema(&schema, &Hint::context(&format!("{type_base} Request")))
             .into_type();
+        self.holder_examples(&loc.child("content").child(&media_type), Some(&schema), &ty);
         Some(Body {
             media_type,
             ty,
@@ -271,6 +273,8 @@ impl Lowerer<'_> {
                 .media_schema(&loc.child("content"))
                 .map(|(media_type, schema)| {
                     let ty = self.schema(&schema, &Hint::context(&hint)).into_type();
+                    let holder = loc.child("content").child(&media_type);
+                    self.holder_examples(&holder, Some(&schema), &ty);
                     Body {
                         media_type,
                         ty,

@@ -246,6 +246,7 @@ impl<'s> Lowerer<'s> {
 
     fn lower_shape(&mut self, loc: &Loc, map: &Map<String, Value>, hint: &Hint) -> Lowered {
         let hint = &self.titled(map, hint);
+        self.report_unrepresented(loc, map);
         let nullable = is_nullable(map) || self.has_null_branch(loc, map);
         let shape = self.shape(loc, map);
         let mut lowered = match shape {
@@ -273,7 +274,34 @@ impl<'s> Lowerer<'s> {
                 self.types[id.0].nullable |= nullable;
             }
         }
+        self.schema_examples(loc, &lowered.clone().into_type());
         lowered
+    }
+
+    /// Keywords that shape values in ways a Rust type does not say: reported, never
+    /// dropped silently. (Validation keywords such as `pattern` or `maximum` narrow the
+    /// values a type accepts and are documented, not reported.)
+    fn report_unrepresented(&mut self, loc: &Loc, map: &Map<String, Value>) {
+        const UNREPRESENTED: &[(&str, &str)] = &[
+            (
+                "prefixItems",
+                "tuple items (`prefixItems`) are generated as an array of any JSON value",
+            ),
+            (
+                "if",
+                "`if`/`then`/`else` is not represented: the type is the schema without it",
+            ),
+            (
+                "dependentSchemas",
+                "`dependentSchemas` is not represented: the type is the schema without it",
+            ),
+            ("unevaluatedItems", "`unevaluatedItems` is not represented"),
+        ];
+        for (keyword, message) in UNREPRESENTED {
+            if map.contains_key(*keyword) {
+                self.warning(&loc.child(keyword), *message);
+            }
+        }
     }
 
     pub(super) fn named(&self, id: TypeId) -> Lowered {
@@ -345,7 +373,12 @@ impl<'s> Lowerer<'s> {
     }
 
     /// The non-null branches of `oneOf`/`anyOf`, when they say more than constraints.
-    fn branches(&mut self, loc: &Loc, map: &Map<String, Value>, keyword: &str) -> Option<Vec<Loc>> {
+    pub(super) fn branches(
+        &mut self,
+        loc: &Loc,
+        map: &Map<String, Value>,
+        keyword: &str,
+    ) -> Option<Vec<Loc>> {
         let Value::Array(items) = map.get(keyword)? else {
             self.error(&loc.child(keyword), format!("`{keyword}` must be an array"));
             return None;

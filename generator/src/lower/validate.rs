@@ -1,0 +1,356 @@
+//! Examples checked against their schemas by an independent JSON Schema validator (the
+//! `jsonschema` crate, with no file or network access): every loaded file is a resource
+//! under its `file://` URI, so `$ref`s resolve as the loader resolved them. OpenAPI 3.1
+//! schemas are JSON Schema 2020-12. OpenAPI 3.0 schemas are draft 4 once
+//! `nullable: true` is spelled as JSON Schema spells it, which for a schema without a
+//! `type` means wrapping it in `anyOf: [it, {type: null}]`: locations inside a wrapper
+//! move one level down, and every `$ref` is rewritten to match. Formats are annotations
+//! (as in OpenAPI 3.1): not checked.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::Path;
+use std::rc::Rc;
+
+use jsonschema::{Draft, Registry, Validator};
+use serde_json::{Map, Value, json};
+
+use crate::load::{FileId, Loc, Sources, unescape_segment};
+
+/// Why an example was not accepted.
+pub(super) enum Failure {
+    /// The example contradicts its schema: the first reason.
+    Invalid(String),
+    /// The validator could not read the schema.
+    Unreadable(String),
+}
+
+pub(super) struct Checker<'s> {
+    sources: &'s Sources,
+    draft: Draft,
+    registry: Option<Registry<'static>>,
+    /// 3.0 only: the draft-4 trees, to find where a location moved.
+    trees: Option<Vec<Value>>,
+    /// One validator per schema location.
+    validators: RefCell<HashMap<Loc, Result<Rc<Validator>, String>>>,
+}
+
+/// The longest reason kept from the validator (it quotes the example).
+const MAX_REASON: usize = 240;
+
+/// Marks a wrapper made for `nullable: true`.
+const WRAPPER: &str = "x-nullable-wrapper";
+
+impl<'s> Checker<'s> {
+    pub fn new(sources: &'s Sources) -> Checker<'s> {
+        let version = sources
+            .get(&sources.entry().child("openapi"))
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let draft = if version.starts_with("3.0") {
+            Draft::Draft4
+        } else {
+            Draft::Draft202012
+        };
+        let mut trees: Vec<Value> = sources.files().map(|(_, f)| f.root.clone()).collect();
+        if draft == Draft::Draft4 {
+            draft_4_trees(sources, &mut trees);
+        }
+        let resources: Vec<(String, Value)> = sources
+            .files()
+            .zip(trees.iter().cloned())
+            .map(|((id, _), tree)| (file_uri(&sources.path_of(id)), tree))
+            .collect();
+        let registry = Registry::new()
+            .draft(draft)
+            .extend(resources)
+            .and_then(|builder| builder.prepare())
+            .ok();
+        Checker {
+            sources,
+            draft,
+            registry,
+            trees: (draft == Draft::Draft4).then_some(trees),
+            validators: RefCell::default(),
+        }
+    }
+
+    pub fn check(&self, schema: &Loc, value: &Value) -> Result<(), Failure> {
+        let schema = self.subtype(schema, value);
+        let validator = self.validator(&schema).map_err(Failure::Unreadable)?;
+        let Some(error) = validator.iter_errors(value).next() else {
+            return Ok(());
+        };
+        let mut reason = error.to_string();
+        if reason.chars().count() > MAX_REASON {
+            reason = reason.chars().take(MAX_REASON).collect::<String>() + "…";
+        }
+        let at = error.instance_path().to_string();
+        if !at.is_empty() {
+            reason.push_str(&format!(" (at `{at}`)"));
+        }
+        Err(Failure::Invalid(reason))
+    }
+
+    /// A base schema with a discriminator (and no `oneOf`) says which subtype a value
+    /// is: the value is checked against that subtype, as the generated type decodes it.
+    /// (JSON Schema itself gives `discriminator` no meaning.)
+    fn subtype(&self, schema: &Loc, value: &Value) -> Loc {
+        let Ok(base) = self.sources.follow(schema) else {
+            return schema.clone();
+        };
+        let Some(map) = self.sources.get(&base).and_then(Value::as_object) else {
+            return schema.clone();
+        };
+        if map.contains_key("oneOf") || map.contains_key("anyOf") {
+            return schema.clone();
+        }
+        let discriminator = map.get("discriminator");
+        let property = discriminator
+            .and_then(|d| d.get("propertyName"))
+            .and_then(Value::as_str);
+        let tag = property.and_then(|p| value.get(p)).and_then(Value::as_str);
+        let Some(tag) = tag else {
+            return schema.clone();
+        };
+        // The mapping's target (a reference or a bare name), else the component named so.
+        let target = discriminator
+            .and_then(|d| d.get("mapping")?.get(tag))
+            .and_then(Value::as_str)
+            .unwrap_or(tag);
+        let reference = if target.contains(['#', '/']) {
+            target.to_owned()
+        } else {
+            format!("#/components/schemas/{target}")
+        };
+        self.sources
+            .resolve(&base, &reference)
+            .unwrap_or_else(|_| schema.clone())
+    }
+
+    fn validator(&self, schema: &Loc) -> Result<Rc<Validator>, String> {
+        if let Some(found) = self.validators.borrow().get(schema) {
+            return found.clone();
+        }
+        let built = self.build(schema);
+        self.validators
+            .borrow_mut()
+            .insert(schema.clone(), built.clone());
+        built
+    }
+
+    fn build(&self, schema: &Loc) -> Result<Rc<Validator>, String> {
+        let registry = self
+            .registry
+            .as_ref()
+            .ok_or("the documents are not valid JSON Schema resources")?;
+        let pointer = match &self.trees {
+            Some(trees) => moved_pointer(&trees[schema.file.index()], &schema.pointer),
+            None => schema.pointer.clone(),
+        };
+        let uri = format!(
+            "{}#{}",
+            file_uri(&self.sources.path_of(schema.file)),
+            encode(&pointer, true)
+        );
+        jsonschema::options()
+            .with_draft(self.draft)
+            .with_registry(registry)
+            .should_validate_formats(false)
+            .build(&json!({ "$ref": uri }))
+            .map(Rc::new)
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// Draft-4 spellings of 3.0 trees: `nullable` rewritten, then every `$ref` pointed at
+/// where its target now is.
+fn draft_4_trees(sources: &Sources, trees: &mut [Value]) {
+    // Where each reference leads, found on the original trees.
+    let mut references: Vec<(FileId, String, Loc)> = Vec::new();
+    for (file, source) in sources.files() {
+        for (pointer, reference) in references_in(&source.root) {
+            let holder = Loc {
+                file,
+                pointer: pointer.clone(),
+            };
+            if let Ok(target) = sources.resolve(&holder, &reference) {
+                references.push((file, pointer, target));
+            }
+        }
+    }
+    let mut wrapped = false;
+    for tree in trees.iter_mut() {
+        wrapped |= spell_nullable(tree);
+    }
+    if !wrapped {
+        return;
+    }
+    let snapshot: Vec<Value> = trees.to_vec();
+    for (file, pointer, target) in references {
+        let target_pointer = moved_pointer(&snapshot[target.file.index()], &target.pointer);
+        let uri = format!(
+            "{}#{}",
+            file_uri(&sources.path_of(target.file)),
+            encode(&target_pointer, true)
+        );
+        let holder = moved_pointer(&snapshot[file.index()], &pointer);
+        if let Some(Value::Object(map)) = trees[file.index()].pointer_mut(&holder) {
+            map.insert("$ref".into(), Value::String(uri));
+        }
+    }
+}
+
+/// Every `$ref` string in a tree, with the pointer of the object holding it.
+fn references_in(root: &Value) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut pending = vec![(String::new(), root)];
+    while let Some((pointer, value)) = pending.pop() {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(reference)) = map.get("$ref") {
+                    found.push((pointer.clone(), reference.clone()));
+                }
+                for (key, child) in map {
+                    let key = key.replace('~', "~0").replace('/', "~1");
+                    pending.push((format!("{pointer}/{key}"), child));
+                }
+            }
+            Value::Array(items) => {
+                for (index, child) in items.iter().enumerate() {
+                    pending.push((format!("{pointer}/{index}"), child));
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// `nullable: true` as draft 4 says it: `null` added to `type` and `enum`; a schema
+/// without a `type` wrapped in `anyOf [it, {type: null}]`. Whether anything was wrapped.
+fn spell_nullable(root: &mut Value) -> bool {
+    let mut wrapped = false;
+    let mut pending = vec![root];
+    while let Some(value) = pending.pop() {
+        match value {
+            Value::Object(map) => {
+                if map.get("nullable") == Some(&Value::Bool(true)) {
+                    wrapped |= allow_null(map);
+                }
+                pending.extend(map.values_mut());
+            }
+            Value::Array(items) => pending.extend(items.iter_mut()),
+            _ => {}
+        }
+    }
+    wrapped
+}
+
+fn allow_null(map: &mut Map<String, Value>) -> bool {
+    map.remove("nullable");
+    if let Some(Value::Array(values)) = map.get_mut("enum") {
+        if !values.contains(&Value::Null) {
+            values.push(Value::Null);
+        }
+    }
+    match map.get_mut("type") {
+        Some(Value::String(single)) => {
+            let single = std::mem::take(single);
+            map.insert("type".into(), json!([single, "null"]));
+            false
+        }
+        Some(_) => false,
+        None => {
+            let schema = Value::Object(std::mem::take(map));
+            map.insert("anyOf".into(), json!([schema, {"type": "null"}]));
+            map.insert(WRAPPER.into(), Value::Bool(true));
+            true
+        }
+    }
+}
+
+/// Where the node at `pointer` of the original tree is in the draft-4 tree: one level
+/// down (`/anyOf/0`) inside every wrapper passed on the way.
+fn moved_pointer(tree: &Value, pointer: &str) -> String {
+    let mut node = Some(tree);
+    let mut out = String::new();
+    for segment in pointer.split('/').skip(1) {
+        if let Some(inner) = node.and_then(|n| n.get(WRAPPER).and(n.pointer("/anyOf/0"))) {
+            out.push_str("/anyOf/0");
+            node = Some(inner);
+        }
+        out.push('/');
+        out.push_str(segment);
+        let key = unescape_segment(segment);
+        node = node.and_then(|n| match n {
+            Value::Object(map) => map.get(&key),
+            Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get(i)),
+            _ => None,
+        });
+    }
+    out
+}
+
+/// `file://` and the absolute path, percent-encoded.
+fn file_uri(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    format!("file://{}", encode(&absolute.to_string_lossy(), false))
+}
+
+/// Percent-encodes all but unreserved characters and `/` (and `~`, which JSON pointers
+/// escape with).
+fn encode(text: &str, fragment: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        let keep = byte.is_ascii_alphanumeric()
+            || matches!(byte, b'-' | b'.' | b'_' | b'/' | b'~')
+            || (!fragment && byte == b':');
+        if keep {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nullable_is_spelled_for_draft_4() {
+        let mut tree = json!({"a": {"type": "string", "nullable": true},
+            "b": {"$ref": "#/x", "nullable": true},
+            "c": {"enum": ["x"], "type": "string", "nullable": true}});
+        assert!(spell_nullable(&mut tree));
+        assert_eq!(tree["a"], json!({"type": ["string", "null"]}));
+        assert_eq!(
+            tree["b"],
+            json!({"anyOf": [{"$ref": "#/x"}, {"type": "null"}], WRAPPER: true})
+        );
+        assert_eq!(
+            tree["c"],
+            json!({"enum": ["x", null], "type": ["string", "null"]})
+        );
+    }
+
+    #[test]
+    fn locations_inside_wrappers_move_down() {
+        let mut tree = json!({"s": {"nullable": true, "allOf": [{"properties": {"id": {}}}]}});
+        spell_nullable(&mut tree);
+        assert_eq!(
+            moved_pointer(&tree, "/s/allOf/0/properties/id"),
+            "/s/anyOf/0/allOf/0/properties/id"
+        );
+        assert_eq!(moved_pointer(&tree, "/s"), "/s");
+        assert_eq!(moved_pointer(&tree, "/missing/x"), "/missing/x");
+    }
+
+    #[test]
+    fn uris_are_percent_encoded() {
+        assert_eq!(encode("/paths/~1a b/{id}", true), "/paths/~1a%20b/%7Bid%7D");
+        assert_eq!(file_uri(Path::new("/a b/c.yaml")), "file:///a%20b/c.yaml");
+    }
+}
