@@ -257,9 +257,9 @@ fn generated_code_compiles_and_no_document_text_ever_runs() {
         let output = generate_file(&path).unwrap_or_else(|d| panic!("{name}: {d}"));
         let crate_name = name.replace('/', "-");
         scratch.add(&crate_name, &output);
-        // Round trips through the fidelity fixtures' types, where written.
-        let test = Path::new(name.trim_start_matches("fidelity/")).with_extension("rs");
-        let test = Path::new("fidelity").join(test.to_string_lossy().replace('-', "_"));
+        // Round trips through the fixture's types, where written (`fidelity/<stem>.rs`).
+        let stem = name.rsplit('/').next().unwrap_or(name).replace('-', "_");
+        let test = Path::new("fidelity").join(format!("{stem}.rs"));
         if test.exists() {
             scratch.add_test(&crate_name, &test);
         }
