@@ -149,7 +149,14 @@ impl fmt::Display for RawBody {
             });
         }
         let (text, more) = self.preview();
-        f.write_str(text.trim_end())?;
+        for c in text.trim_end().chars() {
+            // A server's escape sequences never reach a terminal or a log as they are.
+            if (c.is_control() && c != '\n' && c != '\t') || is_direction_mark(c) {
+                write!(f, "{}", c.escape_unicode())?;
+            } else {
+                write!(f, "{c}")?;
+            }
+        }
         if more {
             write!(f, "… ({} bytes read", self.bytes.len())?;
             f.write_str(if self.truncated {
@@ -171,6 +178,11 @@ impl fmt::Debug for RawBody {
             .field("text", &text)
             .finish()
     }
+}
+
+/// Characters that reorder displayed text (bidi controls) or hide in it.
+pub(crate) fn is_direction_mark(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
 }
 
 /// Who answered (or failed to): decides the wording of messages.

@@ -10,9 +10,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::{ConfigError, Error, ErrorKind, HttpError, Origin, RawBody};
+use crate::redact::{self, Sent};
 use crate::retry::{RetryPolicy, is_retryable_status, retry_after};
-use crate::secret::BasicAuth;
-use crate::token::{IssuedToken, TokenFields, TokenParseError, redact_token_values};
+use crate::secret::{BasicAuth, ExposeSecret, SecretString};
+use crate::token::{IssuedToken, TokenFields, TokenParseError};
 use crate::url::check_transport_security;
 
 /// HTTP settings for token requests.
@@ -145,7 +146,7 @@ impl Http {
                         None => Some(policy.backoff(attempt)),
                     };
                     let Some(wait) = wait.filter(|_| !last) else {
-                        return self.give_up(response, attempt).await;
+                        return self.give_up(response, attempt, &req.sent).await;
                     };
                     match &response {
                         Transient::Answer(r) => tracing::debug!(
@@ -214,7 +215,7 @@ impl Http {
                 response: Transient::Answer(response),
             };
         }
-        match self.read(response).await {
+        match self.read(response, &req.sent).await {
             Ok(raw) => Attempt::Done(raw),
             Err(e) if e.kind_is_timeout() => Attempt::Transient {
                 wait: None,
@@ -225,11 +226,16 @@ impl Http {
     }
 
     /// Returns the last transient failure as it is: an answer, or an error.
-    async fn give_up(&self, last: Transient, attempts: u32) -> Result<RawResponse, HttpError> {
+    async fn give_up(
+        &self,
+        last: Transient,
+        attempts: u32,
+        sent: &Sent,
+    ) -> Result<RawResponse, HttpError> {
         match last {
             Transient::Answer(response) => {
                 let mut raw = self
-                    .read(response)
+                    .read(response, sent)
                     .await
                     .map_err(|e| e.with_attempts(attempts))?;
                 raw.attempts = attempts;
@@ -240,7 +246,11 @@ impl Http {
     }
 
     /// Reads a body up to the cap.
-    async fn read(&self, mut response: reqwest::Response) -> Result<RawResponse, HttpError> {
+    async fn read(
+        &self,
+        mut response: reqwest::Response,
+        sent: &Sent,
+    ) -> Result<RawResponse, HttpError> {
         let cap = self.options.max_body_bytes;
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
@@ -267,6 +277,7 @@ impl Http {
             truncated,
             attempts: 1,
             origin: Origin::TokenEndpoint,
+            sent: sent.clone(),
         })
     }
 }
@@ -301,18 +312,35 @@ pub struct TokenRequest<'a> {
     body: Bytes,
     content_type: HeaderValue,
     basic_auth: Option<&'a BasicAuth>,
+    /// What the request sends that is secret, to mask wherever a server echoes it.
+    sent: Sent,
 }
 
 impl<'a> TokenRequest<'a> {
     /// A request with a JSON body already serialized (for example by
     /// `serde_json::to_vec` of the API's typed request body).
+    ///
+    /// The values of the body's secret-named fields ([`is_secret_name`], and `code`) are
+    /// masked in every answer kept for an error; [`TokenRequest::with_secret`] adds others.
+    ///
+    /// [`is_secret_name`]: crate::is_secret_name
     pub fn new(url: &'a Url, body: impl Into<Bytes>) -> TokenRequest<'a> {
+        let body = body.into();
+        let mut sent = Sent::default();
+        sent.add_from_body(&body);
         TokenRequest {
             url,
-            body: body.into(),
+            body,
             content_type: HeaderValue::from_static("application/json"),
             basic_auth: None,
+            sent,
         }
+    }
+
+    /// Another value the request sends that answers must never show.
+    pub fn with_secret(mut self, secret: &SecretString) -> TokenRequest<'a> {
+        self.sent.add(secret.expose_secret());
+        self
     }
 
     /// A request whose body is `body` serialized as JSON.
@@ -351,6 +379,9 @@ impl<'a> TokenRequest<'a> {
     /// body, never both.
     pub fn basic_auth(mut self, auth: &'a BasicAuth) -> TokenRequest<'a> {
         self.basic_auth = Some(auth);
+        for secret in auth.sent_forms() {
+            self.sent.add(secret.expose_secret());
+        }
         self
     }
 
@@ -394,6 +425,8 @@ pub struct RawResponse {
     /// [`Http::send_token_request`]. Error messages are worded after it, and bodies of
     /// token endpoints are kept in errors with token values masked.
     pub origin: Origin,
+    /// What the request sent that is secret (see [`TokenRequest::new`]).
+    sent: Sent,
 }
 
 impl fmt::Debug for RawResponse {
@@ -438,10 +471,7 @@ impl RawResponse {
             status: self.status,
             body: self.error_body(),
             path,
-            message: match self.origin {
-                Origin::TokenEndpoint => mask_quoted_value(&message),
-                _ => message,
-            },
+            message: mask_quoted_value(&message),
         };
         let mut de = serde_json::Deserializer::from_slice(&self.body);
         match serde_path_to_error::deserialize(&mut de) {
@@ -457,15 +487,9 @@ impl RawResponse {
         }
     }
 
-    /// The body as kept in errors: token values masked for token endpoints.
+    /// The body as kept in errors: secrets masked (see `redact`).
     fn error_body(&self) -> RawBody {
-        match self.origin {
-            Origin::TokenEndpoint => RawBody::new(
-                redact_token_values(&self.body, &TokenFields::SNAKE_CASE),
-                self.truncated,
-            ),
-            _ => self.raw_body(),
-        }
+        RawBody::new(redact::mask(&self.body, &self.sent), self.truncated)
     }
 
     /// A 2xx answer decoded as `T`, or an error: for any other status
@@ -478,12 +502,14 @@ impl RawResponse {
         if self.status.is_success() {
             return self.decode_json().map_err(HttpError::typed);
         }
-        let documented = decode_error(self.status, &self.body);
+        // Decoded from the masked body: the documented error type is shown by `Debug`.
+        let body = self.error_body();
+        let documented = decode_error(self.status, body.as_bytes());
         Err(Error::new(
             ErrorKind::Status {
                 status: self.status,
                 documented,
-                body: self.error_body(),
+                body,
             },
             self.origin,
         )
@@ -498,14 +524,22 @@ impl RawResponse {
         fields: &TokenFields,
         decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<E>,
     ) -> Result<IssuedToken, Error<E>> {
-        let redacted = || RawBody::new(redact_token_values(&self.body, fields), self.truncated);
+        let mut sent = self.sent.clone();
+        for name in [Some(fields.access_token), fields.refresh_token]
+            .into_iter()
+            .flatten()
+        {
+            sent.add_key(name.rsplit('/').next().unwrap_or(name));
+        }
+        let redacted = || RawBody::new(redact::mask(&self.body, &sent), self.truncated);
         let fail = |kind| Err(Error::new(kind, Origin::TokenEndpoint).with_attempts(self.attempts));
         if !self.status.is_success() {
-            let documented = decode_error(self.status, &self.body);
+            let body = redacted();
+            let documented = decode_error(self.status, body.as_bytes());
             return fail(ErrorKind::Status {
                 status: self.status,
                 documented,
-                body: redacted(),
+                body,
             });
         }
         if self.truncated {
@@ -565,6 +599,7 @@ mod tests {
             truncated: false,
             attempts: 1,
             origin: Origin::Api,
+            sent: Sent::default(),
         }
     }
 

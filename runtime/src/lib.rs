@@ -59,6 +59,7 @@
 mod cache;
 mod error;
 mod http;
+mod redact;
 mod retry;
 mod secret;
 pub mod shape;
@@ -69,6 +70,7 @@ mod url;
 pub use crate::cache::{TokenFlow, TokenManager, TokenOptions};
 pub use crate::error::{ConfigError, Error, ErrorKind, HttpError, Origin, RawBody};
 pub use crate::http::{Http, HttpOptions, RawResponse, TokenRequest, lenient_json};
+pub use crate::redact::is_secret_name;
 pub use crate::retry::RetryPolicy;
 pub use crate::secret::{AccessToken, BasicAuth, ExposeSecret, SecretString};
 pub use crate::token::{IssuedToken, MAX_TOKEN_LIFETIME, TokenFields, TokenParseError};

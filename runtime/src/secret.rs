@@ -49,6 +49,21 @@ impl BasicAuth {
     }
 }
 
+impl BasicAuth {
+    /// Every form in which these credentials travel: the secret, `id:secret`, its base64
+    /// and the whole header value, so that an answer echoing any of them is masked.
+    pub(crate) fn sent_forms(&self) -> Vec<SecretString> {
+        let joined = format!("{}:{}", self.client_id, self.client_secret.expose_secret());
+        let encoded = STANDARD.encode(&joined);
+        vec![
+            self.client_secret.clone(),
+            SecretString::from(format!("Basic {encoded}")),
+            SecretString::from(encoded),
+            SecretString::from(joined),
+        ]
+    }
+}
+
 impl fmt::Debug for BasicAuth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BasicAuth")

@@ -104,7 +104,8 @@ pub enum TokenParseError {
     },
     /// The token type is not bearer (for example `mac`).
     UnsupportedTokenType {
-        /// The type the server named (at most 64 characters kept).
+        /// The type the server named (at most 32 characters kept, control characters
+        /// escaped).
         token_type: String,
     },
 }
@@ -154,15 +155,20 @@ impl IssuedToken {
         if body.iter().all(u8::is_ascii_whitespace) {
             return Err(malformed("", "empty body"));
         }
+        // A number too large for an `f64` (`"expires_in": 1e400`) is unreadable, which
+        // makes its field count as missing rather than the whole answer unusable.
+        let body = crate::redact::tame_numbers(body);
         let value: Value =
-            serde_json::from_slice(body).map_err(|e| malformed("", format!("not JSON: {e}")))?;
+            serde_json::from_slice(&body).map_err(|e| malformed("", format!("not JSON: {e}")))?;
         if !value.is_object() {
             return Err(malformed("", "expected a JSON object"));
         }
         let object = &value;
 
         let access_token = match field(object, fields.access_token) {
-            Some(Value::String(s)) if !s.is_empty() => SecretString::from(s.as_str()),
+            Some(Value::String(s)) if !s.trim().is_empty() => {
+                SecretString::from(usable(s, fields.access_token)?)
+            }
             Some(Value::String(_)) => return Err(malformed(fields.access_token, "is empty")),
             None | Some(Value::Null) => return Err(malformed(fields.access_token, "is missing")),
             Some(other) => {
@@ -182,7 +188,7 @@ impl IssuedToken {
                 Some(Value::String(s)) if s.trim().eq_ignore_ascii_case("bearer") => {}
                 Some(Value::String(s)) => {
                     return Err(TokenParseError::UnsupportedTokenType {
-                        token_type: s.chars().take(64).collect(),
+                        token_type: shown(s),
                     });
                 }
                 Some(other) => {
@@ -196,8 +202,8 @@ impl IssuedToken {
 
         let refresh_token = match fields.refresh_token.map(|name| (name, field(object, name))) {
             None | Some((_, None | Some(Value::Null))) => None,
-            Some((_, Some(Value::String(s)))) if s.is_empty() => None,
-            Some((_, Some(Value::String(s)))) => Some(SecretString::from(s.as_str())),
+            Some((_, Some(Value::String(s)))) if s.trim().is_empty() => None,
+            Some((name, Some(Value::String(s)))) => Some(SecretString::from(usable(s, name)?)),
             Some((name, Some(other))) => {
                 return Err(malformed(
                     name,
@@ -251,6 +257,36 @@ impl IssuedToken {
             scope,
         })
     }
+}
+
+/// A token without the whitespace around it; whitespace or control characters inside
+/// make it unusable (RFC 6750 tokens have none). The reason never shows the token.
+fn usable<'t>(token: &'t str, name: &str) -> Result<&'t str, TokenParseError> {
+    let token = token.trim();
+    if token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(malformed(name, "contains whitespace or control characters"));
+    }
+    Ok(token)
+}
+
+/// Longest server text repeated in a message.
+const MAX_SHOWN: usize = 32;
+
+/// Text a server sent, as a message may repeat it: at most 32 characters, control and
+/// direction characters escaped (no terminal or log injection).
+pub(crate) fn shown(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars().take(MAX_SHOWN) {
+        if c.is_control() || crate::error::is_direction_mark(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    if text.chars().count() > MAX_SHOWN {
+        out.push('…');
+    }
+    out
 }
 
 /// A top-level field, or a nested one when `name` is a JSON pointer.
@@ -409,97 +445,6 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let doy = (153 * mp + 2) / 5 + day - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
-}
-
-/// Masks the values of token fields in a body kept for diagnostics. Works on text, so
-/// truncated or otherwise invalid JSON is masked too.
-pub(crate) fn redact_token_values(body: &[u8], fields: &TokenFields) -> Vec<u8> {
-    const MASK: &[u8] = b"[REDACTED]";
-    let mut keys: Vec<&str> = vec![
-        "access_token",
-        "refresh_token",
-        "id_token",
-        "accessToken",
-        "refreshToken",
-        "idToken",
-        "token",
-    ];
-    for name in [Some(fields.access_token), fields.refresh_token]
-        .into_iter()
-        .flatten()
-    {
-        let last = name.rsplit('/').next().unwrap_or(name);
-        if !last.is_empty() && !keys.contains(&last) {
-            keys.push(last);
-        }
-    }
-
-    let mut out = Vec::with_capacity(body.len());
-    let mut i = 0;
-    while i < body.len() {
-        if body[i] != b'"' {
-            out.push(body[i]);
-            i += 1;
-            continue;
-        }
-        // A quoted string: is it one of the keys, followed by `:`?
-        let end = string_end(body, i + 1);
-        let inner = &body[i + 1..end.min(body.len())];
-        out.extend_from_slice(&body[i..(end + 1).min(body.len())]);
-        i = end + 1;
-        if !keys.iter().any(|k| k.as_bytes() == inner) {
-            continue;
-        }
-        let mut j = i;
-        while j < body.len() && body[j].is_ascii_whitespace() {
-            j += 1;
-        }
-        if body.get(j) != Some(&b':') {
-            continue;
-        }
-        j += 1;
-        while j < body.len() && body[j].is_ascii_whitespace() {
-            j += 1;
-        }
-        out.extend_from_slice(&body[i..j]);
-        match body.get(j) {
-            Some(b'"') => {
-                let value_end = string_end(body, j + 1);
-                out.push(b'"');
-                out.extend_from_slice(MASK);
-                if value_end < body.len() {
-                    out.push(b'"');
-                }
-                i = value_end + 1;
-            }
-            Some(b'n') if body[j..].starts_with(b"null") => i = j,
-            Some(_) => {
-                // A number or something else: mask up to the next delimiter.
-                let mut k = j;
-                while k < body.len() && !matches!(body[k], b',' | b'}' | b']') {
-                    k += 1;
-                }
-                out.extend_from_slice(MASK);
-                i = k;
-            }
-            None => i = j,
-        }
-    }
-    out
-}
-
-/// The index of the quote closing a string whose contents start at `start`, or
-/// `body.len()` when it is never closed.
-fn string_end(body: &[u8], start: usize) -> usize {
-    let mut k = start;
-    while k < body.len() {
-        match body[k] {
-            b'\\' => k += 2,
-            b'"' => return k,
-            _ => k += 1,
-        }
-    }
-    body.len()
 }
 
 /// Whether `secret` appears in `text`; used by tests of redaction.
@@ -755,40 +700,5 @@ mod tests {
         ] {
             assert_eq!(at(bad), None, "{bad}");
         }
-    }
-
-    #[test]
-    fn redaction_masks_token_values_even_in_broken_json() {
-        let fields = TokenFields::SNAKE_CASE;
-        let redact =
-            |s: &str| String::from_utf8(redact_token_values(s.as_bytes(), &fields)).unwrap();
-        assert_eq!(
-            redact(r#"{"access_token":"abc","expires_in":"x"}"#),
-            r#"{"access_token":"[REDACTED]","expires_in":"x"}"#
-        );
-        assert_eq!(
-            redact(r#"{ "refresh_token" : "r\"1", "access_token": 12 }"#),
-            r#"{ "refresh_token" : "[REDACTED]", "access_token": [REDACTED]}"#
-        );
-        assert_eq!(
-            redact(r#"{"access_token":"abcdef"#),
-            r#"{"access_token":"[REDACTED]"#
-        );
-        assert_eq!(
-            redact(r#"{"access_token":null}"#),
-            r#"{"access_token":null}"#
-        );
-        assert_eq!(
-            redact(r#"{"note":"access_token"}"#),
-            r#"{"note":"access_token"}"#
-        );
-        assert_eq!(redact(r#"{"access_token""#), r#"{"access_token""#);
-        assert_eq!(redact("<html>"), "<html>");
-        let camel = TokenFields {
-            access_token: "/data/bearer",
-            ..TokenFields::CAMEL_CASE
-        };
-        let out = redact_token_values(br#"{"data":{"bearer":"zzz"}}"#, &camel);
-        assert_eq!(out, br#"{"data":{"bearer":"[REDACTED]"}}"#);
     }
 }
