@@ -23,12 +23,14 @@ pub(super) struct Site {
 impl Lowerer<'_> {
     /// The examples of a schema (`example`, and 3.1's `examples` array).
     pub(super) fn schema_examples(&mut self, loc: &Loc, ty: &TypeRef) {
-        if !self.examples_seen.insert(loc.clone()) {
-            return;
-        }
         let Some(Value::Object(map)) = self.sources.get(loc) else {
             return;
         };
+        if !(map.contains_key("example") || map.contains_key("examples"))
+            || !self.examples_seen.insert(loc.clone())
+        {
+            return;
+        }
         let mut found = Vec::new();
         if map.contains_key("example") {
             found.push(loc.child("example"));
@@ -97,6 +99,10 @@ impl Lowerer<'_> {
 
     #[cfg(feature = "examples")]
     fn validate(&mut self, sites: &[Site]) -> Vec<Option<bool>> {
+        if sites.iter().all(|site| site.schema.is_none()) {
+            // No validator (a copy of every document) for nothing to check.
+            return vec![None; sites.len()];
+        }
         let checker = super::validate::Checker::new(self.sources);
         sites
             .iter()
