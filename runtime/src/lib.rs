@@ -59,6 +59,7 @@
 mod cache;
 mod error;
 mod http;
+pub mod params;
 mod redact;
 mod retry;
 mod secret;

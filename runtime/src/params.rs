@@ -1,0 +1,245 @@
+//! Parameters serialized as OpenAPI says (`style`, `explode`, `allowReserved`), for
+//! path, query, header and cookie parameters; values are JSON values (generated code
+//! serializes its typed parameters with `serde_json::to_value`). The rules are the
+//! specification's "Style Examples" table (OpenAPI 3.0.4 / 3.1.1), percent-encoded as
+//! RFC 6570 and RFC 3986 require: a `/` inside a path value is `%2F`, so a value never
+//! adds a path segment.
+
+use serde_json::Value;
+
+/// How a parameter is written (the `style` keyword).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// `blue,black,brown` — the default for path and header parameters.
+    Simple,
+    /// `.blue` (path).
+    Label,
+    /// `;color=blue` (path).
+    Matrix,
+    /// `color=blue` — the default for query and cookie parameters.
+    Form,
+    /// `color=blue%20black` (query arrays and objects).
+    SpaceDelimited,
+    /// `color=blue%7Cblack` (query arrays and objects).
+    PipeDelimited,
+    /// `color%5BR%5D=100` (query objects).
+    DeepObject,
+}
+
+/// A value as the parts it is written with: a scalar, a list, or name/value pairs.
+enum Parts {
+    Scalar(String),
+    List(Vec<String>),
+    Pairs(Vec<(String, String)>),
+}
+
+fn parts(value: &Value) -> Option<Parts> {
+    Some(match value {
+        Value::Null => return None,
+        Value::Array(items) => Parts::List(items.iter().map(scalar).collect()),
+        Value::Object(map) => Parts::Pairs(map.iter().map(|(k, v)| (k.clone(), scalar(v))).collect()),
+        other => Parts::Scalar(scalar(other)),
+    })
+}
+
+/// The text of a scalar; nested arrays and objects (which no style defines) as JSON.
+fn scalar(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        Value::Bool(_) | Value::Number(_) => value.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Percent-encodes all but RFC 3986 unreserved characters; with `allow_reserved`,
+/// reserved characters stay as they are too (`allowReserved: true`).
+pub fn encode(text: &str, allow_reserved: bool) -> String {
+    const RESERVED: &[u8] = b":/?#[]@!$&'()*+,;=";
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        let unreserved = byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~');
+        if unreserved || (allow_reserved && RESERVED.contains(&byte)) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+fn join(items: impl IntoIterator<Item = String>, separator: &str) -> String {
+    items.into_iter().collect::<Vec<_>>().join(separator)
+}
+
+fn pairs_flat(pairs: &[(String, String)], inner: &str, outer: &str) -> String {
+    join(
+        pairs.iter().map(|(k, v)| format!("{}{inner}{}", encode(k, false), encode(v, false))),
+        outer,
+    )
+}
+
+/// A path parameter's text, to replace `{name}` in the path template (percent-encoded;
+/// `None` for a null value). Styles: `simple` (default), `label`, `matrix`.
+pub fn path(name: &str, value: &Value, style: Style, explode: bool) -> Option<String> {
+    let parts = parts(value)?;
+    let e = |s: &str| encode(s, false);
+    Some(match (style, explode, parts) {
+        (Style::Label, _, Parts::Scalar(s)) => format!(".{}", e(&s)),
+        (Style::Label, false, Parts::List(items)) => format!(".{}", join(items.iter().map(|i| e(i)), ",")),
+        (Style::Label, true, Parts::List(items)) => format!(".{}", join(items.iter().map(|i| e(i)), ".")),
+        (Style::Label, false, Parts::Pairs(pairs)) => format!(".{}", pairs_flat(&pairs, ",", ",")),
+        (Style::Label, true, Parts::Pairs(pairs)) => format!(".{}", pairs_flat(&pairs, "=", ".")),
+        (Style::Matrix, _, Parts::Scalar(s)) => format!(";{}={}", e(name), e(&s)),
+        (Style::Matrix, false, Parts::List(items)) => {
+            format!(";{}={}", e(name), join(items.iter().map(|i| e(i)), ","))
+        }
+        (Style::Matrix, true, Parts::List(items)) => {
+            join(items.iter().map(|i| format!(";{}={}", e(name), e(i))), "")
+        }
+        (Style::Matrix, false, Parts::Pairs(pairs)) => format!(";{}={}", e(name), pairs_flat(&pairs, ",", ",")),
+        (Style::Matrix, true, Parts::Pairs(pairs)) => format!(";{}", pairs_flat(&pairs, "=", ";")),
+        (_, _, parts) => simple(parts, explode, &e),
+    })
+}
+
+/// A header parameter's value (`simple` style); `None` for a null value.
+pub fn header(value: &Value, explode: bool) -> Option<String> {
+    // Header values are not percent-encoded; control characters are refused when the
+    // header is built.
+    Some(simple(parts(value)?, explode, &|s: &str| s.to_owned()))
+}
+
+fn simple(parts: Parts, explode: bool, e: &dyn Fn(&str) -> String) -> String {
+    match parts {
+        Parts::Scalar(s) => e(&s),
+        Parts::List(items) => join(items.iter().map(|i| e(i)), ","),
+        Parts::Pairs(pairs) => {
+            let inner = if explode { "=" } else { "," };
+            join(pairs.iter().map(|(k, v)| format!("{}{inner}{}", e(k), e(v))), ",")
+        }
+    }
+}
+
+/// A query parameter as `name=value` pairs, both already percent-encoded, to append
+/// to the query string in order; nothing for a null value.
+pub fn query(
+    name: &str,
+    value: &Value,
+    style: Style,
+    explode: bool,
+    allow_reserved: bool,
+) -> Vec<(String, String)> {
+    let Some(parts) = parts(value) else {
+        return Vec::new();
+    };
+    let e = |s: &str| encode(s, allow_reserved);
+    let named = |v: String| vec![(encode(name, false), v)];
+    match (style, explode, parts) {
+        (Style::DeepObject, _, Parts::Pairs(pairs)) => pairs
+            .iter()
+            .map(|(k, v)| (encode(&format!("{name}[{k}]"), false), e(v)))
+            .collect(),
+        (Style::SpaceDelimited, _, Parts::List(items)) => named(join(items.iter().map(|i| e(i)), "%20")),
+        (Style::SpaceDelimited, _, Parts::Pairs(pairs)) => {
+            named(join(pairs.iter().map(|(k, v)| format!("{}%20{}", e(k), e(v))), "%20"))
+        }
+        (Style::PipeDelimited, _, Parts::List(items)) => named(join(items.iter().map(|i| e(i)), "%7C")),
+        (Style::PipeDelimited, _, Parts::Pairs(pairs)) => {
+            named(join(pairs.iter().map(|(k, v)| format!("{}%7C{}", e(k), e(v))), "%7C"))
+        }
+        (_, _, Parts::Scalar(s)) => named(e(&s)),
+        (_, false, Parts::List(items)) => named(join(items.iter().map(|i| e(i)), ",")),
+        (_, true, Parts::List(items)) => items.iter().map(|i| (encode(name, false), e(i))).collect(),
+        (_, false, Parts::Pairs(pairs)) => {
+            named(join(pairs.iter().map(|(k, v)| format!("{},{}", e(k), e(v))), ","))
+        }
+        (_, true, Parts::Pairs(pairs)) => pairs.iter().map(|(k, v)| (encode(k, false), e(v))).collect(),
+    }
+}
+
+/// A cookie parameter as `name=value` pairs (`form` style, percent-encoded).
+pub fn cookie(name: &str, value: &Value, explode: bool) -> Vec<(String, String)> {
+    query(name, value, Style::Form, explode, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn values() -> [Value; 3] {
+        [json!("blue"), json!(["blue", "black", "brown"]), json!({"R": 100, "G": 200, "B": 150})]
+    }
+
+    fn query_text(style: Style, explode: bool, value: &Value) -> String {
+        query("color", value, style, explode, false)
+            .into_iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// The specification's "Style Examples" table (3.0.4, 3.1.1), row by row.
+    #[test]
+    fn the_specification_table() {
+        let [string, array, object] = values();
+        let path_rows = [
+            (Style::Matrix, false, [";color=blue", ";color=blue,black,brown", ";color=R,100,G,200,B,150"]),
+            (Style::Matrix, true, [";color=blue", ";color=blue;color=black;color=brown", ";R=100;G=200;B=150"]),
+            (Style::Label, false, [".blue", ".blue,black,brown", ".R,100,G,200,B,150"]),
+            (Style::Label, true, [".blue", ".blue.black.brown", ".R=100.G=200.B=150"]),
+            (Style::Simple, false, ["blue", "blue,black,brown", "R,100,G,200,B,150"]),
+            (Style::Simple, true, ["blue", "blue,black,brown", "R=100,G=200,B=150"]),
+        ];
+        for (style, explode, expected) in path_rows {
+            for (value, expected) in [&string, &array, &object].into_iter().zip(expected) {
+                assert_eq!(path("color", value, style, explode).as_deref(), Some(expected), "{style:?} {explode}");
+            }
+        }
+        let query_rows = [
+            (Style::Form, false, ["color=blue", "color=blue,black,brown", "color=R,100,G,200,B,150"]),
+            (Style::Form, true, ["color=blue", "color=blue&color=black&color=brown", "R=100&G=200&B=150"]),
+        ];
+        for (style, explode, expected) in query_rows {
+            for (value, expected) in [&string, &array, &object].into_iter().zip(expected) {
+                assert_eq!(query_text(style, explode, value), expected, "{style:?} {explode}");
+            }
+        }
+        assert_eq!(query_text(Style::SpaceDelimited, false, &array), "color=blue%20black%20brown");
+        assert_eq!(query_text(Style::SpaceDelimited, false, &object), "color=R%20100%20G%20200%20B%20150");
+        assert_eq!(query_text(Style::PipeDelimited, false, &array), "color=blue%7Cblack%7Cbrown");
+        assert_eq!(query_text(Style::PipeDelimited, false, &object), "color=R%7C100%7CG%7C200%7CB%7C150");
+        assert_eq!(
+            query_text(Style::DeepObject, true, &object),
+            "color%5BR%5D=100&color%5BG%5D=200&color%5BB%5D=150"
+        );
+        assert_eq!(header(&array, false).as_deref(), Some("blue,black,brown"));
+        assert_eq!(header(&object, true).as_deref(), Some("R=100,G=200,B=150"));
+    }
+
+    #[test]
+    fn empty_values() {
+        assert_eq!(path("color", &json!(""), Style::Matrix, false).as_deref(), Some(";color="));
+        assert_eq!(path("color", &json!(""), Style::Label, false).as_deref(), Some("."));
+        assert_eq!(query_text(Style::Form, false, &json!("")), "color=");
+        assert_eq!(path("color", &Value::Null, Style::Simple, false), None);
+        assert!(query("color", &Value::Null, Style::Form, true, false).is_empty());
+    }
+
+    #[test]
+    fn reserved_characters_are_encoded_unless_allowed() {
+        assert_eq!(path("id", &json!("a/b?c#d"), Style::Simple, false).as_deref(), Some("a%2Fb%3Fc%23d"));
+        assert_eq!(query_text(Style::Form, true, &json!("a b&c=d/é")), "color=a%20b%26c%3Dd%2F%C3%A9");
+        let allowed = query("q", &json!("a/b:c"), Style::Form, true, true);
+        assert_eq!(allowed, vec![("q".to_owned(), "a/b:c".to_owned())]);
+        assert_eq!(encode("~-._", false), "~-._");
+    }
+
+    #[test]
+    fn scalars_are_written_as_json_writes_them() {
+        assert_eq!(query_text(Style::Form, true, &json!(true)), "color=true");
+        assert_eq!(query_text(Style::Form, true, &json!(1.5)), "color=1.5");
+        assert_eq!(query_text(Style::Form, true, &json!([1, 2])), "color=1&color=2");
+    }
+}
