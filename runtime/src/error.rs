@@ -44,6 +44,12 @@ pub enum ConfigError {
         /// The serializer's message (it never contains the body).
         message: String,
     },
+    /// An API request could not be built (a parameter or credential that no HTTP
+    /// request can carry, an operation with no usable credentials).
+    Request {
+        /// What is wrong (never a secret).
+        message: String,
+    },
     /// The TLS configuration could not be built (for example no root certificates).
     Tls {
         /// The TLS library's message.
@@ -75,6 +81,9 @@ impl fmt::Display for ConfigError {
             }
             ConfigError::RequestBody { message } => {
                 write!(f, "the token request body could not be serialized: {message}")
+            }
+            ConfigError::Request { message } => {
+                write!(f, "the request could not be built: {message}")
             }
             ConfigError::Tls { message } => write!(f, "TLS configuration failed: {message}"),
             ConfigError::HttpClient(_) => f.write_str("the HTTP client could not be built"),
@@ -196,7 +205,7 @@ pub enum Origin {
 }
 
 impl Origin {
-    fn noun(self) -> &'static str {
+    pub(crate) fn noun(self) -> &'static str {
         match self {
             Origin::TokenEndpoint => "token endpoint",
             Origin::Api => "API",
@@ -377,6 +386,15 @@ impl<E> Error<E> {
 
     /// Converts the documented body type.
     pub fn map_documented<F>(self, f: impl FnOnce(E) -> F) -> Error<F> {
+        self.retype(|e| Some(f(e)))
+    }
+
+    /// The same error without its documented body (status and raw body kept).
+    pub fn untyped(self) -> HttpError {
+        HttpError(self.retype(|_| None))
+    }
+
+    fn retype<F>(self, f: impl FnOnce(E) -> Option<F>) -> Error<F> {
         let Inner {
             kind,
             origin,
@@ -393,7 +411,7 @@ impl<E> Error<E> {
                 body,
             } => ErrorKind::Status {
                 status,
-                documented: documented.map(f),
+                documented: documented.and_then(f),
                 body,
             },
             ErrorKind::Decode {
@@ -564,6 +582,10 @@ impl HttpError {
 
     pub(crate) fn with_attempts(self, attempts: u32) -> HttpError {
         HttpError(self.0.with_attempts(attempts))
+    }
+
+    pub(crate) fn with_origin(self, origin: Origin) -> HttpError {
+        HttpError(self.0.with_origin(origin))
     }
 
     /// What happened.

@@ -120,13 +120,48 @@ impl Http {
         req: TokenRequest<'_>,
     ) -> Result<RawResponse, HttpError> {
         check_transport_security(req.url)?;
-        let policy = self.options.retry;
+        let exchange = Exchange {
+            origin: Origin::TokenEndpoint,
+            retry: self.options.retry,
+            max_body_bytes: self.options.max_body_bytes,
+            redirects: Redirects::Refuse,
+            sent: &req.sent,
+        };
+        let make = || {
+            let mut builder = self
+                .client
+                .post(req.url.clone())
+                .header(CONTENT_TYPE, req.content_type.clone())
+                .header(ACCEPT, HeaderValue::from_static("application/json"))
+                .header(CACHE_CONTROL, HeaderValue::from_static("no-cache"))
+                .body(req.body.clone());
+            if let Some(auth) = req.basic_auth {
+                builder = builder.header(AUTHORIZATION, auth.header_value());
+            }
+            builder
+                .build()
+                .map_err(|e| HttpError::from_reqwest(e, Origin::TokenEndpoint))
+        };
+        self.exchange(make, &exchange).await
+    }
+
+    /// Sends the requests `make` builds until one is not a transient failure (connect
+    /// errors, timeouts, `429`, `5xx`) or the policy's attempts run out, waiting as
+    /// [`RetryPolicy`] says; the last answer is returned whatever its status.
+    pub(crate) async fn exchange(
+        &self,
+        make: impl Fn() -> Result<reqwest::Request, HttpError>,
+        exchange: &Exchange<'_>,
+    ) -> Result<RawResponse, HttpError> {
+        let policy = exchange.retry;
         let max_attempts = policy.max_attempts.max(1);
+        let what = exchange.origin.noun();
         let mut attempt = 0;
         loop {
             attempt += 1;
             let last = attempt >= max_attempts;
-            match self.attempt(&req).await {
+            let request = make().map_err(|e| e.with_attempts(attempt))?;
+            match self.attempt(request, exchange).await {
                 Attempt::Done(mut response) => {
                     response.attempts = attempt;
                     return Ok(response);
@@ -138,7 +173,7 @@ impl Http {
                             tracing::debug!(
                                 attempt,
                                 retry_after_secs = wait.as_secs(),
-                                "token endpoint asks to retry later than allowed; giving up"
+                                "{what} asks to retry later than allowed; giving up"
                             );
                             None
                         }
@@ -146,20 +181,20 @@ impl Http {
                         None => Some(policy.backoff(attempt)),
                     };
                     let Some(wait) = wait.filter(|_| !last) else {
-                        return self.give_up(response, attempt, &req.sent).await;
+                        return self.give_up(response, attempt, exchange).await;
                     };
                     match &response {
                         Transient::Answer(r) => tracing::debug!(
                             attempt,
                             status = r.status().as_u16(),
                             wait_ms = wait.as_millis() as u64,
-                            "token endpoint answered a transient failure; retrying"
+                            "{what} answered a transient failure; retrying"
                         ),
                         Transient::Error(e) => tracing::debug!(
                             attempt,
                             error = %e,
                             wait_ms = wait.as_millis() as u64,
-                            "token request failed; retrying"
+                            "request to the {what} failed; retrying"
                         ),
                     }
                     drop(response);
@@ -169,22 +204,14 @@ impl Http {
         }
     }
 
-    async fn attempt(&self, req: &TokenRequest<'_>) -> Attempt {
-        let mut builder = self
-            .client
-            .post(req.url.clone())
-            .header(CONTENT_TYPE, req.content_type.clone())
-            .header(ACCEPT, HeaderValue::from_static("application/json"))
-            .header(CACHE_CONTROL, HeaderValue::from_static("no-cache"))
-            .body(req.body.clone());
-        if let Some(auth) = req.basic_auth {
-            builder = builder.header(AUTHORIZATION, auth.header_value());
-        }
-        let response = match builder.send().await {
+    async fn attempt(&self, request: reqwest::Request, exchange: &Exchange<'_>) -> Attempt {
+        let origin = exchange.origin;
+        let url = request.url().clone();
+        let response = match self.client.execute(request).await {
             Ok(response) => response,
             Err(e) => {
                 let transient = e.is_connect() || e.is_timeout();
-                let e = HttpError::from_reqwest(e, Origin::TokenEndpoint);
+                let e = HttpError::from_reqwest(e, origin);
                 return if transient {
                     Attempt::Transient {
                         wait: None,
@@ -196,18 +223,15 @@ impl Http {
             }
         };
         let status = response.status();
-        tracing::debug!(status = status.as_u16(), "token endpoint answered");
-        if response.url() != req.url {
+        tracing::debug!(status = status.as_u16(), "{} answered", origin.noun());
+        if response.url() != &url {
             return Attempt::Failed(HttpError::new(
                 ErrorKind::RedirectFollowed { status },
-                Origin::TokenEndpoint,
+                origin,
             ));
         }
-        if status.is_redirection() {
-            return Attempt::Failed(HttpError::new(
-                ErrorKind::Redirect { status },
-                Origin::TokenEndpoint,
-            ));
+        if status.is_redirection() && exchange.redirects == Redirects::Refuse {
+            return Attempt::Failed(HttpError::new(ErrorKind::Redirect { status }, origin));
         }
         if is_retryable_status(status) {
             return Attempt::Transient {
@@ -215,7 +239,7 @@ impl Http {
                 response: Transient::Answer(response),
             };
         }
-        match self.read(response, &req.sent).await {
+        match self.read(response, exchange).await {
             Ok(raw) => Attempt::Done(raw),
             Err(e) if e.kind_is_timeout() => Attempt::Transient {
                 wait: None,
@@ -230,12 +254,12 @@ impl Http {
         &self,
         last: Transient,
         attempts: u32,
-        sent: &Sent,
+        exchange: &Exchange<'_>,
     ) -> Result<RawResponse, HttpError> {
         match last {
             Transient::Answer(response) => {
                 let mut raw = self
-                    .read(response, sent)
+                    .read(response, exchange)
                     .await
                     .map_err(|e| e.with_attempts(attempts))?;
                 raw.attempts = attempts;
@@ -249,9 +273,9 @@ impl Http {
     async fn read(
         &self,
         mut response: reqwest::Response,
-        sent: &Sent,
+        exchange: &Exchange<'_>,
     ) -> Result<RawResponse, HttpError> {
-        let cap = self.options.max_body_bytes;
+        let cap = exchange.max_body_bytes;
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         let expected = response.content_length().unwrap_or(0);
@@ -260,7 +284,7 @@ impl Http {
         while let Some(chunk) = response
             .chunk()
             .await
-            .map_err(|e| HttpError::from_reqwest(e, Origin::TokenEndpoint))?
+            .map_err(|e| HttpError::from_reqwest(e, exchange.origin))?
         {
             let room = cap - body.len();
             if chunk.len() > room {
@@ -276,10 +300,29 @@ impl Http {
             body: Bytes::from(body),
             truncated,
             attempts: 1,
-            origin: Origin::TokenEndpoint,
-            sent: sent.clone(),
+            origin: exchange.origin,
+            sent: exchange.sent.clone(),
         })
     }
+}
+
+/// How one exchange of requests goes.
+pub(crate) struct Exchange<'a> {
+    pub origin: Origin,
+    pub retry: RetryPolicy,
+    pub max_body_bytes: usize,
+    pub redirects: Redirects,
+    /// The secrets the request sends, masked in every answer kept for an error.
+    pub sent: &'a Sent,
+}
+
+/// What a redirect answer is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Redirects {
+    /// An error: token requests never follow redirects.
+    Refuse,
+    /// An answer, for the caller to follow or not.
+    Return,
 }
 
 enum Attempt {
@@ -502,10 +545,19 @@ impl RawResponse {
         if self.status.is_success() {
             return self.decode_json().map_err(HttpError::typed);
         }
-        // Decoded from the masked body: the documented error type is shown by `Debug`.
+        Err(self.into_status_error(decode_error))
+    }
+
+    /// [`ErrorKind::Status`] for this answer: the body with secrets masked, and the
+    /// documented body when `decode_error` recognizes it (decoded from the masked body,
+    /// since `Debug` shows it).
+    pub(crate) fn into_status_error<E>(
+        self,
+        decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<E>,
+    ) -> Error<E> {
         let body = self.error_body();
         let documented = decode_error(self.status, body.as_bytes());
-        Err(Error::new(
+        Error::new(
             ErrorKind::Status {
                 status: self.status,
                 documented,
@@ -513,7 +565,7 @@ impl RawResponse {
             },
             self.origin,
         )
-        .with_attempts(self.attempts))
+        .with_attempts(self.attempts)
     }
 
     /// A 2xx token response parsed by [`IssuedToken::parse`] with the API's wire names,

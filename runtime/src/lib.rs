@@ -56,6 +56,8 @@
 //!   bodies are shown with token values masked; request bodies are never shown.
 #![deny(missing_docs)]
 
+pub mod api;
+mod auth;
 mod cache;
 mod error;
 mod http;
@@ -68,6 +70,8 @@ mod tls;
 mod token;
 mod url;
 
+pub use crate::api::{ApiClient, ApiRequest, Body, CallOptions, Multipart, ResponseValue};
+pub use crate::auth::{Auth, KeyLocation};
 pub use crate::cache::{TokenFlow, TokenManager, TokenOptions};
 pub use crate::error::{ConfigError, Error, ErrorKind, HttpError, Origin, RawBody};
 pub use crate::http::{Http, HttpOptions, RawResponse, TokenRequest, lenient_json};
@@ -83,5 +87,9 @@ pub use bytes::Bytes;
 pub use reqwest;
 /// Re-exported: HTTP status codes as used by [`ErrorKind`].
 pub use reqwest::StatusCode;
+/// Re-exported: HTTP methods of [`ApiRequest`].
+pub use reqwest::Method;
+/// Re-exported: parameter styles of [`ApiRequest`].
+pub use crate::params::Style;
 /// Re-exported: the parsed URL type used by [`BaseUrl`] and [`TokenRequest`].
 pub use reqwest::Url;
