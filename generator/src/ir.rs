@@ -208,6 +208,8 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// A nullable value in a position without field presence (array item, map value).
     Nullable(Box<TypeRef>),
+    /// Raw bytes: a binary body, or a file part of a multipart body.
+    Binary,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -234,11 +236,12 @@ pub struct Operation {
     /// The path template (`/users/{id}`), or the webhook's key for webhooks.
     pub path: String,
     pub webhook: bool,
+    pub deprecated: bool,
     pub docs: Docs,
     pub parameters: Vec<Parameter>,
-    /// Struct holding the parameters, when there are any.
+    /// The struct of the query, header and cookie parameters, when there are any.
     pub parameters_type: Option<TypeId>,
-    pub request_body: Option<Body>,
+    pub request_body: Option<RequestBody>,
     pub responses: Vec<Response>,
     /// `None`: the API's default security applies. `Some(vec![])`: no authentication.
     pub security: Option<Vec<SecurityRequirement>>,
@@ -287,6 +290,13 @@ pub struct Parameter {
     pub ty: TypeRef,
     pub required: bool,
     pub docs: Docs,
+    pub style: ParameterStyle,
+    pub explode: bool,
+    /// Reserved characters are sent as they are (`allowReserved`).
+    pub allow_reserved: bool,
+    /// Written as JSON text (`content: {application/json: …}`) instead of a style.
+    pub json: bool,
+    pub deprecated: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -297,19 +307,92 @@ pub enum ParameterLocation {
     Cookie,
 }
 
+/// How a parameter (or a property of a form body) is written: the `style` keyword.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterStyle {
+    Simple,
+    Label,
+    Matrix,
+    Form,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+}
+
 #[derive(Debug, Clone, PartialEq)]
-pub struct Body {
-    pub media_type: String,
-    pub ty: TypeRef,
+pub struct RequestBody {
     pub required: bool,
+    pub docs: Docs,
+    /// One per media type, in document order; the caller chooses when there are several.
+    pub contents: Vec<Content>,
+}
+
+/// A body in one media type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Content {
+    pub media_type: String,
+    pub kind: MediaKind,
+    pub ty: TypeRef,
+    /// How form properties are written (`encoding`), for form bodies.
+    pub encoding: Vec<PropertyEncoding>,
+}
+
+/// How a body is written on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaKind {
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipart/form-data`.
+    Multipart,
+    /// Any `text/*` and XML: the caller's text as it is.
+    Text,
+    /// Anything else: the caller's bytes as they are.
+    Binary,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PropertyEncoding {
+    pub property: String,
+    pub style: ParameterStyle,
+    pub explode: bool,
+    /// A multipart part's content type.
+    pub content_type: Option<String>,
+}
+
+impl RequestBody {
+    /// The content this client prefers to send: JSON, then forms, then the first.
+    pub fn preferred(&self) -> Option<&Content> {
+        preferred(&self.contents)
+    }
+}
+
+/// JSON, then forms, multipart, text, bytes.
+fn preferred(contents: &[Content]) -> Option<&Content> {
+    [
+        MediaKind::Json,
+        MediaKind::Form,
+        MediaKind::Multipart,
+        MediaKind::Text,
+        MediaKind::Binary,
+    ]
+    .iter()
+    .find_map(|kind| contents.iter().find(|c| c.kind == *kind))
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub status: StatusCode,
     pub docs: Docs,
-    /// The body type; `None` when the response has no (JSON-like) body.
-    pub body: Option<Body>,
+    /// One per media type; empty when the response has no body.
+    pub contents: Vec<Content>,
+}
+
+impl Response {
+    /// The content decoded from this response: JSON first.
+    pub fn preferred(&self) -> Option<&Content> {
+        preferred(&self.contents)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -334,6 +417,9 @@ impl StatusCode {
 pub struct SecurityScheme {
     /// Key under `components.securitySchemes`.
     pub key: String,
+    /// The `Client` method that sets its credentials (`with_petstore_auth`), unique
+    /// among the client's methods.
+    pub setter: String,
     pub docs: Docs,
     pub kind: SecuritySchemeKind,
 }

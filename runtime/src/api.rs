@@ -106,18 +106,25 @@ impl ApiClient {
         let mut method = request.method.clone();
         let mut body = request.body.clone();
         for _ in 0..=MAX_REDIRECTS {
-            let answer = self.send_once(&request, &method, &url, &body, &alternative).await?;
+            let answer = self
+                .send_once(&request, &method, &url, &body, &alternative)
+                .await?;
             let Some(next) = same_origin_redirect(&url, &answer) else {
                 return Ok(answer);
             };
             // 303 (and 301/302 of a request with a body) continue as a GET without one.
             if answer.status == StatusCode::SEE_OTHER
-                || (matches!(answer.status.as_u16(), 301 | 302) && method != Method::GET && method != Method::HEAD)
+                || (matches!(answer.status.as_u16(), 301 | 302)
+                    && method != Method::GET
+                    && method != Method::HEAD)
             {
                 method = Method::GET;
                 body = Body::Empty;
             }
-            tracing::debug!(status = answer.status.as_u16(), "following a redirect to the same origin");
+            tracing::debug!(
+                status = answer.status.as_u16(),
+                "following a redirect to the same origin"
+            );
             url = next;
         }
         Err(HttpError::new(
@@ -188,7 +195,10 @@ impl ApiClient {
             return Ok(Vec::new());
         }
         for alternative in request.security {
-            if alternative.iter().all(|scheme| self.auth.contains_key(*scheme)) {
+            if alternative
+                .iter()
+                .all(|scheme| self.auth.contains_key(*scheme))
+            {
                 return Ok(alternative
                     .iter()
                     .map(|scheme| ((*scheme).to_owned(), self.auth[*scheme].clone()))
@@ -281,23 +291,48 @@ impl ApiRequest {
     }
 
     /// Fills `{name}` in the path.
-    pub fn path_param<T: Serialize + ?Sized>(mut self, name: &str, value: &T, style: Style, explode: bool) -> ApiRequest {
-        let Some(value) = self.value(name, value) else { return self };
+    pub fn path_param<T: Serialize + ?Sized>(
+        mut self,
+        name: &str,
+        value: &T,
+        style: Style,
+        explode: bool,
+    ) -> ApiRequest {
+        let Some(value) = self.value(name, value) else {
+            return self;
+        };
         let text = params::path(name, &value, style, explode).unwrap_or_default();
         self.path = self.path.replace(&format!("{{{name}}}"), &text);
         self
     }
 
     /// A query parameter; `None` leaves it out.
-    pub fn query<T: Serialize + ?Sized>(mut self, name: &str, value: Option<&T>, style: Style, explode: bool, allow_reserved: bool) -> ApiRequest {
-        let Some(value) = value.and_then(|v| self.value(name, v)) else { return self };
-        self.query.extend(params::query(name, &value, style, explode, allow_reserved));
+    pub fn query<T: Serialize + ?Sized>(
+        mut self,
+        name: &str,
+        value: Option<&T>,
+        style: Style,
+        explode: bool,
+        allow_reserved: bool,
+    ) -> ApiRequest {
+        let Some(value) = value.and_then(|v| self.value(name, v)) else {
+            return self;
+        };
+        self.query
+            .extend(params::query(name, &value, style, explode, allow_reserved));
         self
     }
 
     /// A header parameter; `None` leaves it out.
-    pub fn header<T: Serialize + ?Sized>(mut self, name: &str, value: Option<&T>, explode: bool) -> ApiRequest {
-        let Some(value) = value.and_then(|v| self.value(name, v)) else { return self };
+    pub fn header<T: Serialize + ?Sized>(
+        mut self,
+        name: &str,
+        value: Option<&T>,
+        explode: bool,
+    ) -> ApiRequest {
+        let Some(value) = value.and_then(|v| self.value(name, v)) else {
+            return self;
+        };
         if let Some(text) = params::header(&value, explode) {
             self.headers.push((name.to_owned(), text));
         }
@@ -305,16 +340,32 @@ impl ApiRequest {
     }
 
     /// A cookie parameter; `None` leaves it out.
-    pub fn cookie<T: Serialize + ?Sized>(mut self, name: &str, value: Option<&T>, explode: bool) -> ApiRequest {
-        let Some(value) = value.and_then(|v| self.value(name, v)) else { return self };
+    pub fn cookie<T: Serialize + ?Sized>(
+        mut self,
+        name: &str,
+        value: Option<&T>,
+        explode: bool,
+    ) -> ApiRequest {
+        let Some(value) = value.and_then(|v| self.value(name, v)) else {
+            return self;
+        };
         self.cookies.extend(params::cookie(name, &value, explode));
         self
     }
 
     /// A parameter written as JSON (a parameter with `content: application/json`).
-    pub fn json_query<T: Serialize + ?Sized>(mut self, name: &str, value: Option<&T>) -> ApiRequest {
-        let Some(value) = value.and_then(|v| self.value(name, v)) else { return self };
-        self.query.push((params::encode(name, false), params::encode(&value.to_string(), false)));
+    pub fn json_query<T: Serialize + ?Sized>(
+        mut self,
+        name: &str,
+        value: Option<&T>,
+    ) -> ApiRequest {
+        let Some(value) = value.and_then(|v| self.value(name, v)) else {
+            return self;
+        };
+        self.query.push((
+            params::encode(name, false),
+            params::encode(&value.to_string(), false),
+        ));
         self
     }
 
@@ -329,7 +380,11 @@ impl ApiRequest {
 
     /// A form body (`application/x-www-form-urlencoded`): each property written as
     /// `encoding` says (style and explode; `form` and exploded by default).
-    pub fn form<T: Serialize + ?Sized>(mut self, body: &T, encoding: &[(&str, Style, bool)]) -> ApiRequest {
+    pub fn form<T: Serialize + ?Sized>(
+        mut self,
+        body: &T,
+        encoding: &[(&str, Style, bool)],
+    ) -> ApiRequest {
         let Some(Value::Object(map)) = self.value("body", body) else {
             self.fail("a form body must be an object".into());
             return self;
@@ -339,11 +394,16 @@ impl ApiRequest {
             let (style, explode) = encoding
                 .iter()
                 .find(|(n, ..)| n == name)
-                .map_or((Style::Form, true), |(_, style, explode)| (*style, *explode));
+                .map_or((Style::Form, true), |(_, style, explode)| {
+                    (*style, *explode)
+                });
             pairs.extend(params::query(name, value, style, explode, false));
         }
         let text: Vec<String> = pairs.into_iter().map(|(k, v)| format!("{k}={v}")).collect();
-        self.body = bytes_body("application/x-www-form-urlencoded", text.join("&").into_bytes());
+        self.body = bytes_body(
+            "application/x-www-form-urlencoded",
+            text.join("&").into_bytes(),
+        );
         self
     }
 
@@ -384,12 +444,18 @@ impl ApiRequest {
     }
 
     fn is_safe(&self, method: &Method) -> bool {
-        matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS" | "PUT" | "DELETE" | "QUERY" | "TRACE")
+        matches!(
+            method.as_str(),
+            "GET" | "HEAD" | "OPTIONS" | "PUT" | "DELETE" | "QUERY" | "TRACE"
+        )
     }
 
     fn url(&self, base: &BaseUrl) -> Result<Url, HttpError> {
         if let Some(message) = &self.error {
-            return Err(HttpError::from(ConfigError::Request { message: message.clone() }).with_origin(Origin::Api));
+            return Err(HttpError::from(ConfigError::Request {
+                message: message.clone(),
+            })
+            .with_origin(Origin::Api));
         }
         // The path is percent-encoded already; `endpoint` leaves `%XX` as it is.
         let mut url = base.endpoint(&self.path);
@@ -400,19 +466,34 @@ impl ApiRequest {
         Ok(url)
     }
 
-    fn build(&self, http: &Http, method: &Method, url: Url, body: &Body) -> Result<reqwest::Request, HttpError> {
-        let invalid = |message: String| HttpError::from(ConfigError::Request { message }).with_origin(Origin::Api);
+    fn build(
+        &self,
+        http: &Http,
+        method: &Method,
+        url: Url,
+        body: &Body,
+    ) -> Result<reqwest::Request, HttpError> {
+        let invalid = |message: String| {
+            HttpError::from(ConfigError::Request { message }).with_origin(Origin::Api)
+        };
         let mut request = reqwest::Request::new(method.clone(), url);
         let headers: &mut HeaderMap = request.headers_mut();
         for (name, value) in &self.headers {
             let name = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| invalid(format!("`{name}` is not a valid header name")))?;
             // No control characters: a value can never add a header of its own.
-            let value = HeaderValue::from_str(value)
-                .map_err(|_| invalid(format!("the value of header `{name}` has characters a header cannot carry")))?;
+            let value = HeaderValue::from_str(value).map_err(|_| {
+                invalid(format!(
+                    "the value of header `{name}` has characters a header cannot carry"
+                ))
+            })?;
             headers.append(name, value);
         }
-        if let Body::Bytes { content_type, bytes } = body {
+        if let Body::Bytes {
+            content_type,
+            bytes,
+        } = body
+        {
             let content_type = HeaderValue::from_str(content_type)
                 .map_err(|_| invalid(format!("`{content_type}` is not a valid content type")))?;
             headers.insert(CONTENT_TYPE, content_type);
@@ -455,6 +536,18 @@ impl Multipart {
         Multipart::default()
     }
 
+    /// Every property of an object as a part (a value without properties is one part
+    /// named `value`).
+    pub fn of_value<T: Serialize + ?Sized>(value: &T) -> Multipart {
+        match serde_json::to_value(value) {
+            Ok(Value::Object(map)) => map.iter().fold(Multipart::new(), |form, (name, value)| {
+                form.value(name, value)
+            }),
+            Ok(other) => Multipart::new().value("value", &other),
+            Err(_) => Multipart::new(),
+        }
+    }
+
     /// A text part.
     pub fn text(self, name: &str, value: &str) -> Multipart {
         self.part(name, None, None, Bytes::copy_from_slice(value.as_bytes()))
@@ -465,17 +558,36 @@ impl Multipart {
         match serde_json::to_value(value) {
             Ok(Value::String(text)) => self.text(name, &text),
             Ok(Value::Null) | Err(_) => self,
-            Ok(scalar @ (Value::Bool(_) | Value::Number(_))) => self.text(name, &scalar.to_string()),
-            Ok(other) => self.part(name, None, Some("application/json"), Bytes::from(other.to_string())),
+            Ok(scalar @ (Value::Bool(_) | Value::Number(_))) => {
+                self.text(name, &scalar.to_string())
+            }
+            Ok(other) => self.part(
+                name,
+                None,
+                Some("application/json"),
+                Bytes::from(other.to_string()),
+            ),
         }
     }
 
     /// A file part: bytes, a file name and a content type.
-    pub fn file(self, name: &str, file_name: &str, content_type: &str, bytes: impl Into<Bytes>) -> Multipart {
+    pub fn file(
+        self,
+        name: &str,
+        file_name: &str,
+        content_type: &str,
+        bytes: impl Into<Bytes>,
+    ) -> Multipart {
         self.part(name, Some(file_name), Some(content_type), bytes.into())
     }
 
-    fn part(mut self, name: &str, file_name: Option<&str>, content_type: Option<&str>, bytes: Bytes) -> Multipart {
+    fn part(
+        mut self,
+        name: &str,
+        file_name: Option<&str>,
+        content_type: Option<&str>,
+        bytes: Bytes,
+    ) -> Multipart {
         self.parts.push(Part {
             name: name.to_owned(),
             file_name: file_name.map(str::to_owned),
@@ -491,14 +603,19 @@ impl Multipart {
         let mut out = Vec::new();
         for part in &self.parts {
             out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
-            let mut disposition = format!("Content-Disposition: form-data; name=\"{}\"", quoted(&part.name));
+            let mut disposition = format!(
+                "Content-Disposition: form-data; name=\"{}\"",
+                quoted(&part.name)
+            );
             if let Some(file_name) = &part.file_name {
                 disposition.push_str(&format!("; filename=\"{}\"", quoted(file_name)));
             }
             out.extend_from_slice(disposition.as_bytes());
             out.extend_from_slice(b"\r\n");
             if let Some(content_type) = &part.content_type {
-                out.extend_from_slice(format!("Content-Type: {}\r\n", quoted(content_type)).as_bytes());
+                out.extend_from_slice(
+                    format!("Content-Type: {}\r\n", quoted(content_type)).as_bytes(),
+                );
             }
             out.extend_from_slice(b"\r\n");
             out.extend_from_slice(&part.bytes);
@@ -513,9 +630,15 @@ impl Multipart {
 fn boundary(parts: &[Part]) -> String {
     let mut seed = 0x9e37_79b9_7f4a_7c15u64 ^ parts.len() as u64;
     loop {
-        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         let candidate = format!("auth-runtime-{seed:016x}");
-        if !parts.iter().any(|p| p.bytes.windows(candidate.len()).any(|w| w == candidate.as_bytes())) {
+        if !parts.iter().any(|p| {
+            p.bytes
+                .windows(candidate.len())
+                .any(|w| w == candidate.as_bytes())
+        }) {
             return candidate;
         }
     }
@@ -523,7 +646,14 @@ fn boundary(parts: &[Part]) -> String {
 
 /// A header parameter value: quotes and line breaks escaped.
 fn quoted(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('"', "\\\"").replace(['\r', '\n'], " ")
+    text.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace(['\r', '\n'], " ")
+}
+
+/// The HTTP `QUERY` method (OpenAPI 3.2), which `reqwest` has no constant for.
+pub fn method_query() -> Method {
+    Method::from_bytes(b"QUERY").unwrap_or(Method::POST)
 }
 
 /// A successful answer: its status, its headers and its decoded body.
@@ -566,6 +696,14 @@ impl RawResponse {
 
     /// The body decoded as JSON into `T` (see [`RawResponse::decode_json`]).
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, HttpError> {
+        self.decode_json()
+    }
+
+    /// The body as any JSON value; an empty body is `null` (an undocumented answer).
+    pub fn json_or_null(&self) -> Result<Value, HttpError> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Value::Null);
+        }
         self.decode_json()
     }
 

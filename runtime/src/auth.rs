@@ -48,7 +48,11 @@ impl Auth {
     }
 
     /// An API key in a header, the query or a cookie, under `name`.
-    pub fn api_key(location: KeyLocation, name: impl Into<String>, key: impl Into<SecretString>) -> Auth {
+    pub fn api_key(
+        location: KeyLocation,
+        name: impl Into<String>,
+        key: impl Into<SecretString>,
+    ) -> Auth {
         Auth(Arc::new(ApiKey {
             location,
             name: name.into(),
@@ -56,7 +60,11 @@ impl Auth {
         }))
     }
 
-    pub(crate) async fn apply(&self, request: &mut reqwest::Request, sent: &mut Sent) -> Result<Applied, HttpError> {
+    pub(crate) async fn apply(
+        &self,
+        request: &mut reqwest::Request,
+        sent: &mut Sent,
+    ) -> Result<Applied, HttpError> {
         self.0.apply(request, sent).await
     }
 
@@ -127,7 +135,9 @@ impl Authorize for BasicAuth {
             for form in self.sent_forms() {
                 sent.add(form.expose_secret());
             }
-            request.headers_mut().insert(AUTHORIZATION, self.header_value());
+            request
+                .headers_mut()
+                .insert(AUTHORIZATION, self.header_value());
             Ok(Applied::Fixed)
         })
     }
@@ -150,12 +160,16 @@ impl Authorize for ApiKey {
             sent.add(key);
             match self.location {
                 KeyLocation::Header => {
-                    let name = HeaderName::from_bytes(self.name.as_bytes())
-                        .map_err(|_| config(format!("`{}` is not a valid header name", self.name)))?;
+                    let name = HeaderName::from_bytes(self.name.as_bytes()).map_err(|_| {
+                        config(format!("`{}` is not a valid header name", self.name))
+                    })?;
                     request.headers_mut().insert(name, sensitive(key)?);
                 }
                 KeyLocation::Query => {
-                    request.url_mut().query_pairs_mut().append_pair(&self.name, key);
+                    request
+                        .url_mut()
+                        .query_pairs_mut()
+                        .append_pair(&self.name, key);
                 }
                 KeyLocation::Cookie => {
                     let pair = format!(
@@ -180,7 +194,9 @@ impl<F: TokenFlow> Authorize for TokenManager<F> {
         Box::pin(async move {
             let token = self.access_token().await.map_err(|e| e.untyped())?;
             sent.add(token.expose());
-            request.headers_mut().insert(AUTHORIZATION, token.bearer_header());
+            request
+                .headers_mut()
+                .insert(AUTHORIZATION, token.bearer_header());
             Ok(Applied::Token(token))
         })
     }

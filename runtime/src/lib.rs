@@ -70,7 +70,9 @@ mod tls;
 mod token;
 mod url;
 
-pub use crate::api::{ApiClient, ApiRequest, Body, CallOptions, Multipart, ResponseValue};
+pub use crate::api::{
+    ApiClient, ApiRequest, Body, CallOptions, Multipart, ResponseValue, method_query,
+};
 pub use crate::auth::{Auth, KeyLocation};
 pub use crate::cache::{TokenFlow, TokenManager, TokenOptions};
 pub use crate::error::{ConfigError, Error, ErrorKind, HttpError, Origin, RawBody};
@@ -81,15 +83,15 @@ pub use crate::secret::{AccessToken, BasicAuth, ExposeSecret, SecretString};
 pub use crate::token::{IssuedToken, MAX_TOKEN_LIFETIME, TokenFields, TokenParseError};
 pub use crate::url::BaseUrl;
 
+/// Re-exported: parameter styles of [`ApiRequest`].
+pub use crate::params::Style;
 /// Re-exported: the body type of [`RawResponse`].
 pub use bytes::Bytes;
 /// Re-exported so generated code and applications name the same versions.
 pub use reqwest;
-/// Re-exported: HTTP status codes as used by [`ErrorKind`].
-pub use reqwest::StatusCode;
 /// Re-exported: HTTP methods of [`ApiRequest`].
 pub use reqwest::Method;
-/// Re-exported: parameter styles of [`ApiRequest`].
-pub use crate::params::Style;
+/// Re-exported: HTTP status codes as used by [`ErrorKind`].
+pub use reqwest::StatusCode;
 /// Re-exported: the parsed URL type used by [`BaseUrl`] and [`TokenRequest`].
 pub use reqwest::Url;

@@ -37,7 +37,9 @@ fn parts(value: &Value) -> Option<Parts> {
     Some(match value {
         Value::Null => return None,
         Value::Array(items) => Parts::List(items.iter().map(scalar).collect()),
-        Value::Object(map) => Parts::Pairs(map.iter().map(|(k, v)| (k.clone(), scalar(v))).collect()),
+        Value::Object(map) => {
+            Parts::Pairs(map.iter().map(|(k, v)| (k.clone(), scalar(v))).collect())
+        }
         other => Parts::Scalar(scalar(other)),
     })
 }
@@ -74,7 +76,9 @@ fn join(items: impl IntoIterator<Item = String>, separator: &str) -> String {
 
 fn pairs_flat(pairs: &[(String, String)], inner: &str, outer: &str) -> String {
     join(
-        pairs.iter().map(|(k, v)| format!("{}{inner}{}", encode(k, false), encode(v, false))),
+        pairs
+            .iter()
+            .map(|(k, v)| format!("{}{inner}{}", encode(k, false), encode(v, false))),
         outer,
     )
 }
@@ -86,8 +90,12 @@ pub fn path(name: &str, value: &Value, style: Style, explode: bool) -> Option<St
     let e = |s: &str| encode(s, false);
     Some(match (style, explode, parts) {
         (Style::Label, _, Parts::Scalar(s)) => format!(".{}", e(&s)),
-        (Style::Label, false, Parts::List(items)) => format!(".{}", join(items.iter().map(|i| e(i)), ",")),
-        (Style::Label, true, Parts::List(items)) => format!(".{}", join(items.iter().map(|i| e(i)), ".")),
+        (Style::Label, false, Parts::List(items)) => {
+            format!(".{}", join(items.iter().map(|i| e(i)), ","))
+        }
+        (Style::Label, true, Parts::List(items)) => {
+            format!(".{}", join(items.iter().map(|i| e(i)), "."))
+        }
         (Style::Label, false, Parts::Pairs(pairs)) => format!(".{}", pairs_flat(&pairs, ",", ",")),
         (Style::Label, true, Parts::Pairs(pairs)) => format!(".{}", pairs_flat(&pairs, "=", ".")),
         (Style::Matrix, _, Parts::Scalar(s)) => format!(";{}={}", e(name), e(&s)),
@@ -97,7 +105,9 @@ pub fn path(name: &str, value: &Value, style: Style, explode: bool) -> Option<St
         (Style::Matrix, true, Parts::List(items)) => {
             join(items.iter().map(|i| format!(";{}={}", e(name), e(i))), "")
         }
-        (Style::Matrix, false, Parts::Pairs(pairs)) => format!(";{}={}", e(name), pairs_flat(&pairs, ",", ",")),
+        (Style::Matrix, false, Parts::Pairs(pairs)) => {
+            format!(";{}={}", e(name), pairs_flat(&pairs, ",", ","))
+        }
         (Style::Matrix, true, Parts::Pairs(pairs)) => format!(";{}", pairs_flat(&pairs, "=", ";")),
         (_, _, parts) => simple(parts, explode, &e),
     })
@@ -116,7 +126,12 @@ fn simple(parts: Parts, explode: bool, e: &dyn Fn(&str) -> String) -> String {
         Parts::List(items) => join(items.iter().map(|i| e(i)), ","),
         Parts::Pairs(pairs) => {
             let inner = if explode { "=" } else { "," };
-            join(pairs.iter().map(|(k, v)| format!("{}{inner}{}", e(k), e(v))), ",")
+            join(
+                pairs
+                    .iter()
+                    .map(|(k, v)| format!("{}{inner}{}", e(k), e(v))),
+                ",",
+            )
         }
     }
 }
@@ -140,21 +155,33 @@ pub fn query(
             .iter()
             .map(|(k, v)| (encode(&format!("{name}[{k}]"), false), e(v)))
             .collect(),
-        (Style::SpaceDelimited, _, Parts::List(items)) => named(join(items.iter().map(|i| e(i)), "%20")),
-        (Style::SpaceDelimited, _, Parts::Pairs(pairs)) => {
-            named(join(pairs.iter().map(|(k, v)| format!("{}%20{}", e(k), e(v))), "%20"))
+        (Style::SpaceDelimited, _, Parts::List(items)) => {
+            named(join(items.iter().map(|i| e(i)), "%20"))
         }
-        (Style::PipeDelimited, _, Parts::List(items)) => named(join(items.iter().map(|i| e(i)), "%7C")),
-        (Style::PipeDelimited, _, Parts::Pairs(pairs)) => {
-            named(join(pairs.iter().map(|(k, v)| format!("{}%7C{}", e(k), e(v))), "%7C"))
+        (Style::SpaceDelimited, _, Parts::Pairs(pairs)) => named(join(
+            pairs.iter().map(|(k, v)| format!("{}%20{}", e(k), e(v))),
+            "%20",
+        )),
+        (Style::PipeDelimited, _, Parts::List(items)) => {
+            named(join(items.iter().map(|i| e(i)), "%7C"))
         }
+        (Style::PipeDelimited, _, Parts::Pairs(pairs)) => named(join(
+            pairs.iter().map(|(k, v)| format!("{}%7C{}", e(k), e(v))),
+            "%7C",
+        )),
         (_, _, Parts::Scalar(s)) => named(e(&s)),
         (_, false, Parts::List(items)) => named(join(items.iter().map(|i| e(i)), ",")),
-        (_, true, Parts::List(items)) => items.iter().map(|i| (encode(name, false), e(i))).collect(),
-        (_, false, Parts::Pairs(pairs)) => {
-            named(join(pairs.iter().map(|(k, v)| format!("{},{}", e(k), e(v))), ","))
+        (_, true, Parts::List(items)) => {
+            items.iter().map(|i| (encode(name, false), e(i))).collect()
         }
-        (_, true, Parts::Pairs(pairs)) => pairs.iter().map(|(k, v)| (encode(k, false), e(v))).collect(),
+        (_, false, Parts::Pairs(pairs)) => named(join(
+            pairs.iter().map(|(k, v)| format!("{},{}", e(k), e(v))),
+            ",",
+        )),
+        (_, true, Parts::Pairs(pairs)) => pairs
+            .iter()
+            .map(|(k, v)| (encode(k, false), e(v)))
+            .collect(),
     }
 }
 
@@ -169,7 +196,11 @@ mod tests {
     use serde_json::json;
 
     fn values() -> [Value; 3] {
-        [json!("blue"), json!(["blue", "black", "brown"]), json!({"R": 100, "G": 200, "B": 150})]
+        [
+            json!("blue"),
+            json!(["blue", "black", "brown"]),
+            json!({"R": 100, "G": 200, "B": 150}),
+        ]
     }
 
     fn query_text(style: Style, explode: bool, value: &Value) -> String {
@@ -185,31 +216,99 @@ mod tests {
     fn the_specification_table() {
         let [string, array, object] = values();
         let path_rows = [
-            (Style::Matrix, false, [";color=blue", ";color=blue,black,brown", ";color=R,100,G,200,B,150"]),
-            (Style::Matrix, true, [";color=blue", ";color=blue;color=black;color=brown", ";R=100;G=200;B=150"]),
-            (Style::Label, false, [".blue", ".blue,black,brown", ".R,100,G,200,B,150"]),
-            (Style::Label, true, [".blue", ".blue.black.brown", ".R=100.G=200.B=150"]),
-            (Style::Simple, false, ["blue", "blue,black,brown", "R,100,G,200,B,150"]),
-            (Style::Simple, true, ["blue", "blue,black,brown", "R=100,G=200,B=150"]),
+            (
+                Style::Matrix,
+                false,
+                [
+                    ";color=blue",
+                    ";color=blue,black,brown",
+                    ";color=R,100,G,200,B,150",
+                ],
+            ),
+            (
+                Style::Matrix,
+                true,
+                [
+                    ";color=blue",
+                    ";color=blue;color=black;color=brown",
+                    ";R=100;G=200;B=150",
+                ],
+            ),
+            (
+                Style::Label,
+                false,
+                [".blue", ".blue,black,brown", ".R,100,G,200,B,150"],
+            ),
+            (
+                Style::Label,
+                true,
+                [".blue", ".blue.black.brown", ".R=100.G=200.B=150"],
+            ),
+            (
+                Style::Simple,
+                false,
+                ["blue", "blue,black,brown", "R,100,G,200,B,150"],
+            ),
+            (
+                Style::Simple,
+                true,
+                ["blue", "blue,black,brown", "R=100,G=200,B=150"],
+            ),
         ];
         for (style, explode, expected) in path_rows {
             for (value, expected) in [&string, &array, &object].into_iter().zip(expected) {
-                assert_eq!(path("color", value, style, explode).as_deref(), Some(expected), "{style:?} {explode}");
+                assert_eq!(
+                    path("color", value, style, explode).as_deref(),
+                    Some(expected),
+                    "{style:?} {explode}"
+                );
             }
         }
         let query_rows = [
-            (Style::Form, false, ["color=blue", "color=blue,black,brown", "color=R,100,G,200,B,150"]),
-            (Style::Form, true, ["color=blue", "color=blue&color=black&color=brown", "R=100&G=200&B=150"]),
+            (
+                Style::Form,
+                false,
+                [
+                    "color=blue",
+                    "color=blue,black,brown",
+                    "color=R,100,G,200,B,150",
+                ],
+            ),
+            (
+                Style::Form,
+                true,
+                [
+                    "color=blue",
+                    "color=blue&color=black&color=brown",
+                    "R=100&G=200&B=150",
+                ],
+            ),
         ];
         for (style, explode, expected) in query_rows {
             for (value, expected) in [&string, &array, &object].into_iter().zip(expected) {
-                assert_eq!(query_text(style, explode, value), expected, "{style:?} {explode}");
+                assert_eq!(
+                    query_text(style, explode, value),
+                    expected,
+                    "{style:?} {explode}"
+                );
             }
         }
-        assert_eq!(query_text(Style::SpaceDelimited, false, &array), "color=blue%20black%20brown");
-        assert_eq!(query_text(Style::SpaceDelimited, false, &object), "color=R%20100%20G%20200%20B%20150");
-        assert_eq!(query_text(Style::PipeDelimited, false, &array), "color=blue%7Cblack%7Cbrown");
-        assert_eq!(query_text(Style::PipeDelimited, false, &object), "color=R%7C100%7CG%7C200%7CB%7C150");
+        assert_eq!(
+            query_text(Style::SpaceDelimited, false, &array),
+            "color=blue%20black%20brown"
+        );
+        assert_eq!(
+            query_text(Style::SpaceDelimited, false, &object),
+            "color=R%20100%20G%20200%20B%20150"
+        );
+        assert_eq!(
+            query_text(Style::PipeDelimited, false, &array),
+            "color=blue%7Cblack%7Cbrown"
+        );
+        assert_eq!(
+            query_text(Style::PipeDelimited, false, &object),
+            "color=R%7C100%7CG%7C200%7CB%7C150"
+        );
         assert_eq!(
             query_text(Style::DeepObject, true, &object),
             "color%5BR%5D=100&color%5BG%5D=200&color%5BB%5D=150"
@@ -220,8 +319,14 @@ mod tests {
 
     #[test]
     fn empty_values() {
-        assert_eq!(path("color", &json!(""), Style::Matrix, false).as_deref(), Some(";color="));
-        assert_eq!(path("color", &json!(""), Style::Label, false).as_deref(), Some("."));
+        assert_eq!(
+            path("color", &json!(""), Style::Matrix, false).as_deref(),
+            Some(";color=")
+        );
+        assert_eq!(
+            path("color", &json!(""), Style::Label, false).as_deref(),
+            Some(".")
+        );
         assert_eq!(query_text(Style::Form, false, &json!("")), "color=");
         assert_eq!(path("color", &Value::Null, Style::Simple, false), None);
         assert!(query("color", &Value::Null, Style::Form, true, false).is_empty());
@@ -229,8 +334,14 @@ mod tests {
 
     #[test]
     fn reserved_characters_are_encoded_unless_allowed() {
-        assert_eq!(path("id", &json!("a/b?c#d"), Style::Simple, false).as_deref(), Some("a%2Fb%3Fc%23d"));
-        assert_eq!(query_text(Style::Form, true, &json!("a b&c=d/é")), "color=a%20b%26c%3Dd%2F%C3%A9");
+        assert_eq!(
+            path("id", &json!("a/b?c#d"), Style::Simple, false).as_deref(),
+            Some("a%2Fb%3Fc%23d")
+        );
+        assert_eq!(
+            query_text(Style::Form, true, &json!("a b&c=d/é")),
+            "color=a%20b%26c%3Dd%2F%C3%A9"
+        );
         let allowed = query("q", &json!("a/b:c"), Style::Form, true, true);
         assert_eq!(allowed, vec![("q".to_owned(), "a/b:c".to_owned())]);
         assert_eq!(encode("~-._", false), "~-._");
@@ -240,6 +351,9 @@ mod tests {
     fn scalars_are_written_as_json_writes_them() {
         assert_eq!(query_text(Style::Form, true, &json!(true)), "color=true");
         assert_eq!(query_text(Style::Form, true, &json!(1.5)), "color=1.5");
-        assert_eq!(query_text(Style::Form, true, &json!([1, 2])), "color=1&color=2");
+        assert_eq!(
+            query_text(Style::Form, true, &json!([1, 2])),
+            "color=1&color=2"
+        );
     }
 }

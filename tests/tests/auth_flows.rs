@@ -115,16 +115,18 @@ async fn podero_typed_operation_sends_basic_and_decodes_the_typed_response() {
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": "t", "expires_in": 36000, "token_type": "Bearer", "scope": "read write"})))
         .mount(&server)
         .await;
+    let basic = auth_runtime::BasicAuth::new(CLIENT_ID, SecretString::from(CLIENT_SECRET));
     let client =
         podero::client::Client::new(&podero::client::Server::Custom(custom(&server)), http())
-            .unwrap();
+            .unwrap()
+            .with_client_basic(basic);
     let body = podero::types::ClientCredentialsTokenRequest {
         grant_type: podero::types::ClientCredentialsTokenRequestGrantType::ClientCredentials,
     };
-    let basic = auth_runtime::BasicAuth::new(CLIENT_ID, SecretString::from(CLIENT_SECRET));
-    let token = client.get_access_token(&body, &basic).await.unwrap();
-    assert_eq!(token.expires_in, 36000);
-    assert_eq!(token.scope, "read write");
+    let token = client.get_access_token(&body).await.unwrap();
+    assert_eq!(token.status.as_u16(), 200);
+    assert_eq!(token.body.expires_in, 36000);
+    assert_eq!(token.body.scope, "read write");
 }
 
 // ---- Podero: the spec's partner endpoint, password then refresh_token ----
@@ -302,7 +304,7 @@ async fn cobee_typed_operation_decodes_a_matching_error_body() {
         client_id: CLIENT_ID.into(),
         client_secret: CLIENT_SECRET.into(),
     };
-    let error = client.post_oauth_token(&body).await.unwrap_err();
+    let error = client.post_oauth_token(Some(&body)).await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
     assert_eq!(
         error.documented(),

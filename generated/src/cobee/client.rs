@@ -30,17 +30,10 @@ impl Server {
         }
     }
 }
-/// The documented error body of this API's token operations.
-pub type ErrorBody = super::types::Error;
-/// What went wrong: transport, timeout, an HTTP status (always with the raw
-/// body, and the documented body when it matches), a body that does not decode,
-/// or configuration.
-pub type Error = ::auth_runtime::Error<ErrorBody>;
-/// Sends this API's token operations, typed.
+/// Calls this API's operations, typed; credentials are set per security scheme.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct Client {
-    base: ::auth_runtime::BaseUrl,
-    http: ::auth_runtime::Http,
+    api: ::auth_runtime::ApiClient,
 }
 impl Client {
     /// A client for `server`, sending through `http`.
@@ -49,29 +42,69 @@ impl Client {
         http: ::auth_runtime::Http,
     ) -> ::std::result::Result<Self, ::auth_runtime::ConfigError> {
         ::std::result::Result::Ok(Self {
-            base: server.base_url()?,
-            http,
+            api: ::auth_runtime::ApiClient::new(server.base_url()?, http),
         })
+    }
+    /// Credentials for the security scheme named `scheme` in the document.
+    pub fn with_auth(
+        self,
+        scheme: &str,
+        auth: impl ::std::convert::Into<::auth_runtime::Auth>,
+    ) -> Self {
+        Self {
+            api: self.api.with_auth(scheme, auth),
+        }
+    }
+    /// Credentials of the security scheme `bearerAuth`: Bearer tokens: a token manager (refreshed, replayed once after `401`) or a fixed token (`Auth::bearer`).
+    pub fn with_bearer_auth(
+        self,
+        auth: impl ::std::convert::Into<::auth_runtime::Auth>,
+    ) -> Self {
+        Self {
+            api: self.api.with_auth("bearerAuth", auth),
+        }
     }
     /// The base URL requests go to.
     pub fn base_url(&self) -> &::auth_runtime::BaseUrl {
-        &self.base
+        self.api.base_url()
     }
     /// The HTTP client requests go through.
     pub fn http(&self) -> &::auth_runtime::Http {
-        &self.http
+        self.api.http()
     }
     /// `POST /oauth/token`
     pub async fn post_oauth_token(
         &self,
-        body: &super::types::AuthenticateRequest,
-    ) -> ::std::result::Result<super::types::PostOauthTokenResponse, Error> {
-        let url = self.base.endpoint("/oauth/token");
-        let request = ::auth_runtime::TokenRequest::json(&url, body)?;
-        let response = self.http.send_token_request(request).await?;
-        response.into_result(decode_post_oauth_token_error)
+        body: ::std::option::Option<&super::types::AuthenticateRequest>,
+    ) -> ::std::result::Result<
+        ::auth_runtime::ResponseValue<super::types::PostOauthTokenResponse>,
+        ::auth_runtime::Error<super::types::Error>,
+    > {
+        let request = ::auth_runtime::ApiRequest::new(
+                ::auth_runtime::Method::POST,
+                "/oauth/token",
+            )
+            .security(&[]);
+        let request = match body {
+            ::std::option::Option::Some(body) => request.json("application/json", body),
+            ::std::option::Option::None => request,
+        };
+        let response = self.api.send(request).await?;
+        response
+            .into_value(
+                |_status, response| {
+                    response.json::<super::types::PostOauthTokenResponse>()
+                },
+                ::auth_runtime::lenient_json,
+            )
     }
 }
+/// The documented error body of this API's token operations.
+pub type ErrorBody = super::types::Error;
+/// What went wrong with a token request: transport, timeout, an HTTP status
+/// (always with the raw body, and the documented body when it matches), a body
+/// that does not decode, or configuration.
+pub type Error = ::auth_runtime::Error<ErrorBody>;
 fn decode_post_oauth_token_error(
     status: ::auth_runtime::StatusCode,
     body: &[u8],

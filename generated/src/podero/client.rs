@@ -37,17 +37,10 @@ impl Server {
         }
     }
 }
-/// The documented error body of this API's token operations.
-pub type ErrorBody = ::serde_json::Value;
-/// What went wrong: transport, timeout, an HTTP status (always with the raw
-/// body, and the documented body when it matches), a body that does not decode,
-/// or configuration.
-pub type Error = ::auth_runtime::Error<ErrorBody>;
-/// Sends this API's token operations, typed.
+/// Calls this API's operations, typed; credentials are set per security scheme.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct Client {
-    base: ::auth_runtime::BaseUrl,
-    http: ::auth_runtime::Http,
+    api: ::auth_runtime::ApiClient,
 }
 impl Client {
     /// A client for `server`, sending through `http`.
@@ -56,17 +49,45 @@ impl Client {
         http: ::auth_runtime::Http,
     ) -> ::std::result::Result<Self, ::auth_runtime::ConfigError> {
         ::std::result::Result::Ok(Self {
-            base: server.base_url()?,
-            http,
+            api: ::auth_runtime::ApiClient::new(server.base_url()?, http),
         })
+    }
+    /// Credentials for the security scheme named `scheme` in the document.
+    pub fn with_auth(
+        self,
+        scheme: &str,
+        auth: impl ::std::convert::Into<::auth_runtime::Auth>,
+    ) -> Self {
+        Self {
+            api: self.api.with_auth(scheme, auth),
+        }
+    }
+    /// Credentials of the security scheme `clientCredentials`: Bearer tokens: a token manager (refreshed, replayed once after `401`) or a fixed token (`Auth::bearer`).
+    /// OAuth2 client credentials; use the access token as `Authorization: Bearer …` on every other endpoint.
+    pub fn with_client_credentials(
+        self,
+        auth: impl ::std::convert::Into<::auth_runtime::Auth>,
+    ) -> Self {
+        Self {
+            api: self.api.with_auth("clientCredentials", auth),
+        }
+    }
+    /// Credentials of the security scheme `clientBasic`: HTTP Basic credentials.
+    /// The client ID and secret, `base64(client_id:client_secret)`.
+    pub fn with_client_basic(self, credentials: ::auth_runtime::BasicAuth) -> Self {
+        Self {
+            api: self
+                .api
+                .with_auth("clientBasic", ::auth_runtime::Auth::basic(credentials)),
+        }
     }
     /// The base URL requests go to.
     pub fn base_url(&self) -> &::auth_runtime::BaseUrl {
-        &self.base
+        self.api.base_url()
     }
     /// The HTTP client requests go through.
     pub fn http(&self) -> &::auth_runtime::Http {
-        &self.http
+        self.api.http()
     }
     /// Token
     ///
@@ -74,11 +95,22 @@ impl Client {
     pub async fn integrations_api_api_v2_auth_router_token(
         &self,
         body: &super::types::TokenInput,
-    ) -> ::std::result::Result<super::types::TokenOutput, Error> {
-        let url = self.base.endpoint("/api/partners/v2.0/auth/token");
-        let request = ::auth_runtime::TokenRequest::json(&url, body)?;
-        let response = self.http.send_token_request(request).await?;
-        response.into_result(decode_integrations_api_api_v2_auth_router_token_error)
+    ) -> ::std::result::Result<
+        ::auth_runtime::ResponseValue<super::types::TokenOutput>,
+        ::auth_runtime::Error<::serde_json::Value>,
+    > {
+        let request = ::auth_runtime::ApiRequest::new(
+                ::auth_runtime::Method::POST,
+                "/api/partners/v2.0/auth/token",
+            )
+            .security(&[])
+            .json("application/json", body);
+        let response = self.api.send(request).await?;
+        response
+            .into_value(
+                |_status, response| response.json::<super::types::TokenOutput>(),
+                ::auth_runtime::lenient_json,
+            )
     }
     /// Get Access Token
     ///
@@ -88,15 +120,32 @@ impl Client {
     pub async fn get_access_token(
         &self,
         body: &super::types::ClientCredentialsTokenRequest,
-        auth: &::auth_runtime::BasicAuth,
-    ) -> ::std::result::Result<super::types::ClientCredentialsToken, Error> {
-        let url = self.base.endpoint("/oauth2/token/");
-        let request = ::auth_runtime::TokenRequest::json(&url, body)?;
-        let request = request.basic_auth(auth);
-        let response = self.http.send_token_request(request).await?;
-        response.into_result(decode_get_access_token_error)
+    ) -> ::std::result::Result<
+        ::auth_runtime::ResponseValue<super::types::ClientCredentialsToken>,
+        ::auth_runtime::Error<::serde_json::Value>,
+    > {
+        let request = ::auth_runtime::ApiRequest::new(
+                ::auth_runtime::Method::POST,
+                "/oauth2/token/",
+            )
+            .security(&[&["clientBasic"]])
+            .json("application/json", body);
+        let response = self.api.send(request).await?;
+        response
+            .into_value(
+                |_status, response| {
+                    response.json::<super::types::ClientCredentialsToken>()
+                },
+                ::auth_runtime::lenient_json,
+            )
     }
 }
+/// The documented error body of this API's token operations.
+pub type ErrorBody = ::serde_json::Value;
+/// What went wrong with a token request: transport, timeout, an HTTP status
+/// (always with the raw body, and the documented body when it matches), a body
+/// that does not decode, or configuration.
+pub type Error = ::auth_runtime::Error<ErrorBody>;
 fn decode_integrations_api_api_v2_auth_router_token_error(
     status: ::auth_runtime::StatusCode,
     body: &[u8],

@@ -23,17 +23,10 @@ impl Server {
         }
     }
 }
-/// The documented error body of this API's token operations.
-pub type ErrorBody = super::types::TokenErrorResponse;
-/// What went wrong: transport, timeout, an HTTP status (always with the raw
-/// body, and the documented body when it matches), a body that does not decode,
-/// or configuration.
-pub type Error = ::auth_runtime::Error<ErrorBody>;
-/// Sends this API's token operations, typed.
+/// Calls this API's operations, typed; credentials are set per security scheme.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct Client {
-    base: ::auth_runtime::BaseUrl,
-    http: ::auth_runtime::Http,
+    api: ::auth_runtime::ApiClient,
 }
 impl Client {
     /// A client for `server`, sending through `http`.
@@ -42,17 +35,26 @@ impl Client {
         http: ::auth_runtime::Http,
     ) -> ::std::result::Result<Self, ::auth_runtime::ConfigError> {
         ::std::result::Result::Ok(Self {
-            base: server.base_url()?,
-            http,
+            api: ::auth_runtime::ApiClient::new(server.base_url()?, http),
         })
+    }
+    /// Credentials for the security scheme named `scheme` in the document.
+    pub fn with_auth(
+        self,
+        scheme: &str,
+        auth: impl ::std::convert::Into<::auth_runtime::Auth>,
+    ) -> Self {
+        Self {
+            api: self.api.with_auth(scheme, auth),
+        }
     }
     /// The base URL requests go to.
     pub fn base_url(&self) -> &::auth_runtime::BaseUrl {
-        &self.base
+        self.api.base_url()
     }
     /// The HTTP client requests go through.
     pub fn http(&self) -> &::auth_runtime::Http {
-        &self.http
+        self.api.http()
     }
     /// Retrieving an Access Token
     ///
@@ -62,13 +64,30 @@ impl Client {
     pub async fn retrieve_access_token(
         &self,
         body: &super::types::TokenRequest,
-    ) -> ::std::result::Result<super::types::TokenResponse, Error> {
-        let url = self.base.endpoint("/oauth/token");
-        let request = ::auth_runtime::TokenRequest::json(&url, body)?;
-        let response = self.http.send_token_request(request).await?;
-        response.into_result(decode_retrieve_access_token_error)
+    ) -> ::std::result::Result<
+        ::auth_runtime::ResponseValue<super::types::TokenResponse>,
+        ::auth_runtime::Error<super::types::TokenErrorResponse>,
+    > {
+        let request = ::auth_runtime::ApiRequest::new(
+                ::auth_runtime::Method::POST,
+                "/oauth/token",
+            )
+            .security(&[])
+            .json("application/json", body);
+        let response = self.api.send(request).await?;
+        response
+            .into_value(
+                |_status, response| response.json::<super::types::TokenResponse>(),
+                ::auth_runtime::lenient_json,
+            )
     }
 }
+/// The documented error body of this API's token operations.
+pub type ErrorBody = super::types::TokenErrorResponse;
+/// What went wrong with a token request: transport, timeout, an HTTP status
+/// (always with the raw body, and the documented body when it matches), a body
+/// that does not decode, or configuration.
+pub type Error = ::auth_runtime::Error<ErrorBody>;
 fn decode_retrieve_access_token_error(
     status: ::auth_runtime::StatusCode,
     body: &[u8],

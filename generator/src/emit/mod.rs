@@ -4,6 +4,8 @@
 
 mod client;
 mod docs;
+mod flows;
+mod operations;
 mod servers;
 mod types;
 mod unions;

@@ -54,6 +54,7 @@ pub fn type_ref_in(api: &Api, ty: &TypeRef, prefix: &TokenStream) -> TokenStream
     match ty {
         TypeRef::Scalar(scalar) => scalar_type(*scalar),
         TypeRef::Any => quote!(::serde_json::Value),
+        TypeRef::Binary => quote!(::auth_runtime::Bytes),
         TypeRef::Named(id) => {
             let name = ident(&api.type_def(*id).name);
             quote!(#prefix #name)

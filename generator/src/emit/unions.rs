@@ -145,7 +145,7 @@ fn facts(api: &Api, ty: &TypeRef, depth: usize) -> Facts {
         TypeRef::Scalar(Scalar::F32 | Scalar::F64) => kinds(&["Number"]),
         TypeRef::Scalar(Scalar::Bool) => kinds(&["Boolean"]),
         TypeRef::Scalar(Scalar::Unit) => kinds(&["Null"]),
-        TypeRef::Any => Facts::default(),
+        TypeRef::Any | TypeRef::Binary => Facts::default(),
         TypeRef::Array(_) => kinds(&["Array"]),
         TypeRef::Map(_) => kinds(&["Object"]),
         TypeRef::Nullable(inner) => {

@@ -22,8 +22,11 @@ impl Lowerer<'_> {
             let Some(response) = token_response(api, operation) else {
                 continue;
             };
-            let Some(TypeRef::Named(request)) =
-                operation.request_body.as_ref().map(|b| b.ty.clone())
+            let Some(TypeRef::Named(request)) = operation
+                .request_body
+                .as_ref()
+                .and_then(RequestBody::preferred)
+                .map(|c| c.ty.clone())
             else {
                 continue;
             };
@@ -61,7 +64,12 @@ impl Lowerer<'_> {
             .sources
             .follow(&item.child(operation.method.as_str()).child("requestBody"))
             .ok()?;
-        let media = operation.request_body.as_ref()?.media_type.clone();
+        let media = operation
+            .request_body
+            .as_ref()?
+            .preferred()?
+            .media_type
+            .clone();
         self.sources
             .follow(&body.child("content").child(&media).child("schema"))
             .ok()
@@ -101,7 +109,7 @@ fn token_response(api: &Api, operation: &Operation) -> Option<TokenResponseField
         .iter()
         .filter(|r| r.status.is_success())
         .find_map(|response| {
-            let TypeRef::Named(id) = response.body.as_ref()?.ty else {
+            let TypeRef::Named(id) = response.preferred()?.ty else {
                 return None;
             };
             let TypeKind::Struct(body) = &api.type_def(id).kind else {

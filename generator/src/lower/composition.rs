@@ -207,6 +207,7 @@ impl Lowerer<'_> {
             TypeRef::Scalar(Scalar::String) => "String".into(),
             TypeRef::Scalar(Scalar::Unit) => "Null".into(),
             TypeRef::Any => "Value".into(),
+            TypeRef::Binary => "Bytes".into(),
             TypeRef::Array(_) => "Array".into(),
             TypeRef::Map(_) => "Map".into(),
             TypeRef::Nullable(inner) => self.variant_label(inner),

@@ -12,6 +12,7 @@ mod cycles;
 mod enums;
 mod examples;
 mod inheritance;
+mod media;
 mod objects;
 mod operation;
 mod schema;
@@ -101,6 +102,8 @@ pub struct Lowerer<'s> {
     example_sites: Vec<examples::Site>,
     /// Schemas whose examples are recorded.
     examples_seen: HashSet<Loc>,
+    /// Lowering a multipart body: `format: binary` strings are file parts (bytes).
+    binary_strings: bool,
 }
 
 /// Lowers the document whose entry file is the first of `sources`.
@@ -117,6 +120,7 @@ pub fn lower(sources: &Sources) -> (Api, Vec<Problem>) {
         reported: HashSet::new(),
         example_sites: Vec::new(),
         examples_seen: HashSet::new(),
+        binary_strings: false,
     };
     let root = sources.entry();
     let info = sources.get(&root.child("info")).and_then(Value::as_object);
@@ -132,7 +136,8 @@ pub fn lower(sources: &Sources) -> (Api, Vec<Problem>) {
     let operations = lowerer.operations(&root);
     lowerer.drain();
     let servers = lowerer.servers(&root);
-    let security_schemes = lowerer.security_schemes(&root);
+    let mut security_schemes = lowerer.security_schemes(&root);
+    name_setters(&mut security_schemes, &operations);
     let default_security = lowerer
         .security_requirements(&root.child("security"))
         .unwrap_or_default();
@@ -286,6 +291,17 @@ impl Lowerer<'_> {
         if self.reported.insert(problem.clone()) {
             self.problems.push(problem);
         }
+    }
+}
+
+/// `with_<scheme>` for each security scheme, unique among the client's methods.
+fn name_setters(schemes: &mut [SecurityScheme], operations: &[Operation]) {
+    let mut taken = Namespace::with_reserved(CLIENT_METHODS);
+    for operation in operations {
+        taken.unique(operation.name.clone());
+    }
+    for scheme in schemes {
+        scheme.setter = taken.unique(format!("with_{}", crate::names::snake(&scheme.key)));
     }
 }
 

@@ -1,4 +1,5 @@
-//! Paths and webhooks → operations: parameters, request and response bodies.
+//! Paths and webhooks → operations and their parameters (with where and how each is
+//! written). Bodies and responses are in `media.rs`.
 
 use serde_json::Value;
 
@@ -63,11 +64,15 @@ impl Lowerer<'_> {
         };
         let name = taken.unique(base_name);
         let docs = docs(&[text("summary"), text("description")]);
+        let deprecated = get("deprecated").and_then(Value::as_bool) == Some(true);
         let type_base = names::pascal(&name);
         if get("callbacks").is_some() {
             self.warning(&at.child("callbacks"), "callbacks are not generated (they are requests the server sends, not operations of this client)");
         }
-        let parameters = self.parameters(item, at, &type_base);
+        let mut parameters = self.parameters(item, at, &type_base);
+        if !webhook {
+            self.add_missing_path_parameters(at, path, &mut parameters);
+        }
         let parameters_type = self.parameters_type(at, &type_base, &parameters);
         let request_body = self.request_body(at, &type_base);
         let responses = self.responses(at, &type_base);
@@ -77,6 +82,7 @@ impl Lowerer<'_> {
             method,
             path: path.to_owned(),
             webhook,
+            deprecated,
             docs,
             parameters,
             parameters_type,
@@ -97,14 +103,16 @@ impl Lowerer<'_> {
                 let Some(parameter) = self.parameter(&list.index(index), type_base) else {
                     continue;
                 };
-                parameters.retain(|p| {
+                match parameters.iter_mut().find(|p| {
                     (p.wire_name.as_str(), p.location)
-                        != (parameter.wire_name.as_str(), parameter.location)
-                });
-                parameters.push(parameter);
+                        == (parameter.wire_name.as_str(), parameter.location)
+                }) {
+                    Some(existing) => *existing = parameter,
+                    None => parameters.push(parameter),
+                }
             }
         }
-        let mut field_names = Namespace::default();
+        let mut field_names = Namespace::with_reserved(&["body", "params"]);
         for parameter in &mut parameters {
             parameter.name = field_names.unique(parameter.name.clone());
         }
@@ -141,13 +149,23 @@ impl Lowerer<'_> {
                 return None;
             }
         };
+        if location == ParameterLocation::Header
+            && ["accept", "content-type", "authorization"]
+                .contains(&wire_name.to_ascii_lowercase().as_str())
+        {
+            // OpenAPI: these header parameters are ignored (the media types and the
+            // security schemes say them).
+            return None;
+        }
         let required = location == ParameterLocation::Path
             || map
                 .get("required")
                 .and_then(Value::as_bool)
                 .unwrap_or(false);
         let hint = Hint::context(&format!("{type_base} {}", names::pascal(wire_name)));
-        let schema = match self.media_schema(&loc.child("content")) {
+        let content = self.media_schema(&loc.child("content"));
+        let json = content.is_some();
+        let schema = match content {
             Some((_, schema)) => Some(schema),
             None => map.contains_key("schema").then(|| loc.child("schema")),
         };
@@ -156,29 +174,100 @@ impl Lowerer<'_> {
             None => TypeRef::Any,
         };
         self.holder_examples(&loc, schema.as_ref(), &ty);
-        let docs = super::schema::schema_docs(map);
+        let (style, explode) = self.style(&loc, map, location);
         Some(Parameter {
             name: names::snake(wire_name),
             wire_name: wire_name.to_owned(),
             location,
             ty,
             required,
-            docs,
+            docs: super::schema::schema_docs(map),
+            style,
+            explode,
+            allow_reserved: map.get("allowReserved").and_then(Value::as_bool) == Some(true),
+            json,
+            deprecated: map.get("deprecated").and_then(Value::as_bool) == Some(true),
         })
     }
 
-    /// A struct of an operation's parameters, so callers fill them by name.
+    /// `style` and `explode`, with OpenAPI's defaults for the location.
+    pub(super) fn style(
+        &mut self,
+        loc: &Loc,
+        map: &serde_json::Map<String, Value>,
+        location: ParameterLocation,
+    ) -> (ParameterStyle, bool) {
+        let default = match location {
+            ParameterLocation::Query | ParameterLocation::Cookie => ParameterStyle::Form,
+            ParameterLocation::Path | ParameterLocation::Header => ParameterStyle::Simple,
+        };
+        let style = match map.get("style").and_then(Value::as_str) {
+            None => default,
+            Some(name) => match parameter_style(name) {
+                Some(style) => style,
+                None => {
+                    self.warning(
+                        &loc.child("style"),
+                        format!("unknown style {name:?}; the location's default is used"),
+                    );
+                    default
+                }
+            },
+        };
+        let explode = map
+            .get("explode")
+            .and_then(Value::as_bool)
+            .unwrap_or(style == ParameterStyle::Form);
+        (style, explode)
+    }
+
+    /// Every `{name}` of the path gets a path parameter (else requests would carry the
+    /// literal braces); one the document does not declare is reported and made a string.
+    fn add_missing_path_parameters(
+        &mut self,
+        at: &Loc,
+        path: &str,
+        parameters: &mut Vec<Parameter>,
+    ) {
+        for name in template_names(path) {
+            let known = parameters
+                .iter()
+                .any(|p| p.location == ParameterLocation::Path && p.wire_name == name);
+            if known {
+                continue;
+            }
+            self.warning(at, format!("the path names `{{{name}}}` but the operation declares no such path parameter; it is generated as a string argument"));
+            let mut taken = Namespace::with_reserved(&["body", "params"]);
+            for parameter in parameters.iter() {
+                taken.unique(parameter.name.clone());
+            }
+            parameters.push(Parameter {
+                name: taken.unique(names::snake(name)),
+                wire_name: name.to_owned(),
+                location: ParameterLocation::Path,
+                ty: TypeRef::Scalar(Scalar::String),
+                required: true,
+                docs: Docs::default(),
+                style: ParameterStyle::Simple,
+                explode: false,
+                allow_reserved: false,
+                json: false,
+                deprecated: false,
+            });
+        }
+    }
+
+    /// A struct of an operation's query, header and cookie parameters, so callers fill
+    /// them by name; path parameters are arguments of their own.
     fn parameters_type(
         &mut self,
         at: &Loc,
         type_base: &str,
         parameters: &[Parameter],
     ) -> Option<TypeId> {
-        if parameters.is_empty() {
-            return None;
-        }
-        let fields = parameters
+        let fields: Vec<Field> = parameters
             .iter()
+            .filter(|p| p.location != ParameterLocation::Path)
             .map(|p| Field {
                 name: p.name.clone(),
                 wire_name: p.wire_name.clone(),
@@ -189,17 +278,20 @@ impl Lowerer<'_> {
                     Presence::Optional
                 },
                 docs: p.docs.clone(),
-                secret: false,
+                secret: crate::lower::schema::is_secret(&p.name, &Value::Null),
                 access: Access::ReadWrite,
             })
             .collect();
+        if fields.is_empty() {
+            return None;
+        }
         let id = self.reserve_name(
             &at.child("parameters"),
             &serde_json::Map::new(),
             &Hint::context(&format!("{type_base}Params")),
         );
         self.types[id.0].docs = Docs(vec![format!(
-            "Parameters of `{}`.",
+            "Query, header and cookie parameters of `{}`.",
             names::snake(type_base)
         )]);
         self.fill(
@@ -212,134 +304,28 @@ impl Lowerer<'_> {
         );
         Some(id)
     }
-
-    fn request_body(&mut self, at: &Loc, type_base: &str) -> Option<Body> {
-        let loc = at.child("requestBody");
-        self.sources.get(&loc)?;
-        let loc = self.follow_or_report(&loc);
-        let required = self
-            .sources
-            .get(&loc.child("required"))
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-        let (media_type, schema) = self.media_schema(&loc.child("content"))?;
-        let ty = self
-            .schema(&schema, &Hint::context(&format!("{type_base} Request")))
-            .into_type();
-        self.holder_examples(&loc.child("content").child(&media_type), Some(&schema), &ty);
-        Some(Body {
-            media_type,
-            ty,
-            required,
-        })
-    }
-
-    fn responses(&mut self, at: &Loc, type_base: &str) -> Vec<Response> {
-        let responses_loc = at.child("responses");
-        let Some(keys) = self.map_at(&responses_loc) else {
-            return Vec::new();
-        };
-        let success_count = keys
-            .iter()
-            .filter(|k| status_code(k).is_some_and(StatusCode::is_success))
-            .count();
-        let mut responses = Vec::new();
-        for key in keys {
-            let Some(status) = status_code(&key) else {
-                if !key.starts_with("x-") {
-                    self.error(
-                        &responses_loc.child(&key),
-                        format!(
-                            "{key:?} is not a status code, a range such as `4XX`, or `default`"
-                        ),
-                    );
-                }
-                continue;
-            };
-            let loc = self.follow_or_report(&responses_loc.child(&key));
-            let description = self
-                .sources
-                .get(&loc.child("description"))
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            let hint = match status {
-                StatusCode::Code(_) if status.is_success() && success_count == 1 => {
-                    format!("{type_base} Response")
-                }
-                StatusCode::Default => format!("{type_base} Default Response"),
-                _ => format!("{type_base} Response {key}"),
-            };
-            let body = self
-                .media_schema(&loc.child("content"))
-                .map(|(media_type, schema)| {
-                    let ty = self.schema(&schema, &Hint::context(&hint)).into_type();
-                    let holder = loc.child("content").child(&media_type);
-                    self.holder_examples(&holder, Some(&schema), &ty);
-                    Body {
-                        media_type,
-                        ty,
-                        required: true,
-                    }
-                });
-            responses.push(Response {
-                status,
-                docs: docs(&[description]),
-                body,
-            });
-        }
-        responses
-    }
-
-    /// The media type this client speaks (JSON first, then forms) and its schema.
-    fn media_schema(&mut self, content: &Loc) -> Option<(String, Loc)> {
-        let Value::Object(media) = self.sources.get(content)? else {
-            return None;
-        };
-        let rank = |media_type: &str| {
-            let media_type = media_type.to_ascii_lowercase();
-            if media_type == "application/json" {
-                Some(0)
-            } else if media_type.contains("json") || media_type == "*/*" {
-                Some(1)
-            } else if media_type == "application/x-www-form-urlencoded" {
-                Some(2)
-            } else if media_type == "multipart/form-data" {
-                Some(3)
-            } else {
-                None
-            }
-        };
-        let (media_type, _) = media
-            .iter()
-            .filter_map(|(k, _)| Some((k, rank(k)?)))
-            .min_by_key(|(_, r)| *r)?;
-        let schema = content.child(media_type).child("schema");
-        if self.sources.get(&schema).is_none() {
-            let item_schema = content.child(media_type).child("itemSchema");
-            if self.sources.get(&item_schema).is_some() {
-                self.warning(&item_schema, "`itemSchema` (OpenAPI 3.2 streamed items) is not generated; the body is untyped");
-            }
-            return None;
-        }
-        Some((media_type.clone(), schema))
-    }
 }
 
-/// `200`, `2XX` or `default`.
-fn status_code(key: &str) -> Option<StatusCode> {
-    if key == "default" {
-        return Some(StatusCode::Default);
-    }
-    if let Ok(code) = key.parse::<u16>() {
-        return (100..600).contains(&code).then_some(StatusCode::Code(code));
-    }
-    let bytes = key.as_bytes();
-    match bytes {
-        [class @ b'1'..=b'5', b'X' | b'x', b'X' | b'x'] => {
-            Some(StatusCode::Range(u16::from(class - b'0')))
-        }
-        _ => None,
-    }
+pub(super) fn parameter_style(name: &str) -> Option<ParameterStyle> {
+    Some(match name {
+        "simple" => ParameterStyle::Simple,
+        "label" => ParameterStyle::Label,
+        "matrix" => ParameterStyle::Matrix,
+        "form" => ParameterStyle::Form,
+        "spaceDelimited" => ParameterStyle::SpaceDelimited,
+        "pipeDelimited" => ParameterStyle::PipeDelimited,
+        "deepObject" => ParameterStyle::DeepObject,
+        _ => return None,
+    })
+}
+
+/// The `{name}`s of a path template.
+pub fn template_names(path: &str) -> Vec<&str> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|part| part.split_once('}').map(|(name, _)| name))
+        .filter(|name| !name.is_empty())
+        .collect()
 }
 
 /// `/users/{id}/keys` → `users by id keys`.
@@ -361,15 +347,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn status_codes() {
-        assert_eq!(status_code("200"), Some(StatusCode::Code(200)));
-        assert_eq!(status_code("4XX"), Some(StatusCode::Range(4)));
-        assert_eq!(status_code("default"), Some(StatusCode::Default));
-        assert_eq!(status_code("600"), None);
-        assert_eq!(status_code("ok"), None);
-    }
-
-    #[test]
     fn names_from_paths() {
         assert_eq!(
             names::snake(&format!("post {}", path_words("/oauth/token"))),
@@ -379,5 +356,6 @@ mod tests {
             names::snake(&format!("get {}", path_words("/pets/{petId}"))),
             "get_pets_by_pet_id"
         );
+        assert_eq!(template_names("/a/{x}/b/{y}.json"), vec!["x", "y"]);
     }
 }

@@ -251,6 +251,9 @@ impl<'s> Lowerer<'s> {
         let shape = self.shape(loc, map);
         let mut lowered = match shape {
             Shape::Any => self.alias_if_named(loc, map, hint, TypeRef::Any),
+            Shape::Scalar(Scalar::String) if self.binary_strings && is_binary(map) => {
+                self.alias_if_named(loc, map, hint, TypeRef::Binary)
+            }
             Shape::Scalar(scalar) => self.alias_if_named(loc, map, hint, TypeRef::Scalar(scalar)),
             Shape::Array(items) => {
                 let item = match items {
@@ -546,6 +549,13 @@ pub(super) fn scalar(name: &str, format: Option<&str>) -> Option<Scalar> {
         ("null", _) => Scalar::Unit,
         _ => return None,
     })
+}
+
+/// A string of raw bytes (`format: binary`, or 3.1's non-text `contentMediaType`).
+fn is_binary(map: &Map<String, Value>) -> bool {
+    let format = map.get("format").and_then(Value::as_str);
+    let media = map.get("contentMediaType").and_then(Value::as_str);
+    format == Some("binary") || media.is_some_and(|m| !m.starts_with("text/"))
 }
 
 pub(super) fn is_nullable(map: &Map<String, Value>) -> bool {

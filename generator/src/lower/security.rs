@@ -61,6 +61,7 @@ impl Lowerer<'_> {
             }
         };
         Some(SecurityScheme {
+            setter: String::new(),
             key,
             docs: docs(&[&text("description")]),
             kind,
