@@ -176,11 +176,11 @@ impl ApiClient {
             if answer.status != StatusCode::UNAUTHORIZED || replayed {
                 return Ok(answer);
             }
-            let renewable = alternative
-                .iter()
-                .zip(&applied)
-                .map(|((_, auth), applied)| auth.refused(applied))
-                .fold(false, |any, refused| any || refused);
+            // Every credential hears of the refusal (each token manager drops its token).
+            let mut renewable = false;
+            for ((_, auth), applied) in alternative.iter().zip(&applied) {
+                renewable |= auth.refused(applied);
+            }
             if !renewable {
                 return Ok(answer);
             }
