@@ -128,13 +128,15 @@ pub fn module_file(api: &Api, source_name: &str) -> String {
 /// The `client` module of one API: servers, token operations, auth flows.
 pub fn client_file(api: &Api, source_name: &str) -> String {
     let docs = inner_docs(&Docs(vec![format!(
-        "Servers, token operations and auth flows of {}, from {}.",
+        "Servers, operations and auth flows of {}, from {}.",
         one_line(&api.title),
         docs::code_span(source_name)
     )]));
+    let allowed: TokenStream = ALLOWED_LINTS.parse().unwrap_or_default();
     let items = client::items(api);
     format_file(quote! {
         #docs
+        #![allow(#allowed)]
         #items
     })
 }

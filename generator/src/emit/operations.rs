@@ -199,7 +199,7 @@ fn body(api: &Api, operation: &Operation, names: &ItemNames) -> (TokenStream, To
                 let call = content_call(api, content, quote!(body));
                 quote!(#ty::#variant(body) => request #call,)
             });
-        let write = quote!(match body { #(#arms)* });
+        let write = quote!(match &body { #(#arms)* });
         return if body.required {
             (quote!(body: #ty), quote!(; let request = #write))
         } else {
@@ -246,7 +246,8 @@ fn content_call(api: &Api, content: &Content, value: TokenStream) -> TokenStream
             quote!(.multipart(#parts))
         }
         MediaKind::Text => quote!(.text(#media_type, #value)),
-        MediaKind::Binary => quote!(.bytes(#media_type, #value)),
+        // Bytes are cheap to clone (a reference count).
+        MediaKind::Binary => quote!(.bytes(#media_type, ::auth_runtime::Bytes::clone(&#value))),
     }
 }
 
@@ -277,17 +278,16 @@ fn multipart(api: &Api, content: &Content, value: TokenStream) -> TokenStream {
             _ => quote!(form.value(#wire, part)),
         };
         match field.presence {
-            Presence::Required => quote!(let part = &#value.#name; let form = #part;),
+            Presence::Required => quote!(let part = &#value.#name; form = #part;),
             _ => quote! {
-                let form = match &#value.#name {
-                    ::std::option::Option::Some(part) => #part,
-                    ::std::option::Option::None => form,
-                };
+                if let ::std::option::Option::Some(part) = &#value.#name {
+                    form = #part;
+                }
             },
         }
     });
     quote!({
-        let form = ::auth_runtime::Multipart::new();
+        let mut form = ::auth_runtime::Multipart::new();
         #(#parts)*
         form
     })
