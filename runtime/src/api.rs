@@ -478,13 +478,13 @@ impl ApiRequest {
         };
         let mut request = reqwest::Request::new(method.clone(), url);
         let headers: &mut HeaderMap = request.headers_mut();
-        for (name, value) in &self.headers {
-            let name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| invalid(format!("`{name}` is not a valid header name")))?;
+        for (wire, value) in &self.headers {
+            let name = HeaderName::from_bytes(wire.as_bytes())
+                .map_err(|_| invalid(format!("`{wire}` is not a valid header name")))?;
             // No control characters: a value can never add a header of its own.
             let value = HeaderValue::from_str(value).map_err(|_| {
                 invalid(format!(
-                    "the value of header `{name}` has characters a header cannot carry"
+                    "the value of header `{wire}` has characters a header cannot carry"
                 ))
             })?;
             headers.append(name, value);

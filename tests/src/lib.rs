@@ -52,9 +52,15 @@ impl Scratch {
     /// Adds a hand-written integration test (a file of `tests/fidelity/`) to the member
     /// crate `name`, to run against its generated types.
     pub fn add_test(&self, name: &str, test: &Path) {
-        let dir = self.dir.join(package::crate_name(name)).join("tests");
+        let crate_dir = self.dir.join(package::crate_name(name));
+        let dir = crate_dir.join("tests");
         std::fs::create_dir_all(&dir).expect("tests directory");
         std::fs::copy(test, dir.join("roundtrip.rs")).expect("copy the test");
+        // What the tests use besides the crate's own dependencies.
+        let manifest = crate_dir.join("Cargo.toml");
+        let mut text = std::fs::read_to_string(&manifest).expect("manifest");
+        text.push_str(DEV_DEPENDENCIES);
+        std::fs::write(manifest, text).expect("manifest");
     }
 
     /// Several generated APIs as modules `name::<module>` of one member crate, so that
@@ -100,6 +106,12 @@ impl Scratch {
         }
     }
 }
+
+const DEV_DEPENDENCIES: &str = "
+[dev-dependencies]
+tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }
+wiremock = \"0.6\"
+";
 
 /// The repository's root directory.
 pub fn repository_root() -> PathBuf {

@@ -145,3 +145,4 @@ snapshot!(fidelity_enums, "fixtures/fidelity/enums.yaml");
 snapshot!(fidelity_merge_keys, "fixtures/fidelity/merge-keys.yaml");
 snapshot!(fidelity_openapi_3_2, "fixtures/fidelity/openapi-3.2.yaml");
 snapshot!(fidelity_unions, "fixtures/fidelity/unions.yaml");
+snapshot!(fidelity_operations, "fixtures/fidelity/operations.yaml");

@@ -105,7 +105,9 @@ impl Client {
                 |_status, response| {
                     response.json::<super::types::PostOauthTokenResponse>()
                 },
-                ::auth_runtime::lenient_json,
+                |status: ::auth_runtime::StatusCode, body: &[u8]| ::auth_runtime::lenient_json::<
+                    super::types::Error,
+                >(status, body),
             )
     }
 }

@@ -88,7 +88,9 @@ impl Client {
         response
             .into_value(
                 |_status, response| response.json::<super::types::TokenResponse>(),
-                ::auth_runtime::lenient_json,
+                |status: ::auth_runtime::StatusCode, body: &[u8]| ::auth_runtime::lenient_json::<
+                    super::types::TokenErrorResponse,
+                >(status, body),
             )
     }
 }

@@ -12,6 +12,9 @@ use crate::ir::*;
 
 /// The error types of token requests, then one flow per token operation's grant.
 pub fn items(api: &Api) -> TokenStream {
+    if api.auth_flows.is_empty() {
+        return TokenStream::new();
+    }
     let error_body = error_body(api);
     let error_body_ty = match &error_body {
         Some(ty) => qualified_type_ref(api, ty),

@@ -293,15 +293,18 @@ fn multipart(api: &Api, content: &Content, value: TokenStream) -> TokenStream {
     })
 }
 
-/// Variant names for a body's media types: `application/json` → `Json`, each once.
+/// Variant names for a body's media types, by how each is written (`Json`, `Form`,
+/// `Multipart`, `Text`, `Bytes`), each once.
 fn content_variants(body: &RequestBody) -> Vec<syn::Ident> {
     let mut taken = Namespace::default();
     body.contents
         .iter()
         .map(|content| {
-            let essence = content.media_type.split(';').next().unwrap_or_default();
-            let subtype = essence.rsplit('/').next().unwrap_or(essence);
-            ident(&taken.unique(names::pascal(subtype)))
+            let name = match content.kind {
+                MediaKind::Binary => "Bytes".to_owned(),
+                kind => format!("{kind:?}"),
+            };
+            ident(&taken.unique(name))
         })
         .collect()
 }
@@ -467,7 +470,17 @@ impl Outcome {
     /// match).
     fn decode_error(&self, api: &Api, enum_name: &syn::Ident) -> TokenStream {
         if !self.by_status {
-            return quote!(::auth_runtime::lenient_json);
+            return match self.single() {
+                Some(content) => {
+                    let decode = error_decode(api, content);
+                    let status = match content.kind {
+                        MediaKind::Text | MediaKind::Binary => quote!(_status),
+                        _ => quote!(status),
+                    };
+                    quote!(|#status: ::auth_runtime::StatusCode, body: &[u8]| #decode)
+                }
+                None => quote!(::auth_runtime::lenient_json),
+            };
         }
         let mut ordered: Vec<&(StatusCode, Option<Content>)> = self.statuses.iter().collect();
         // Exact codes before ranges before `default`.
@@ -480,8 +493,8 @@ impl Outcome {
             let content = content.as_ref()?;
             let pattern = status_pattern(*status);
             let variant = status_variant(*status);
-            let ty = content_type(api, content);
-            Some(quote!(#pattern => ::auth_runtime::lenient_json::<#ty>(status, body).map(#enum_name::#variant),))
+            let decode = error_decode(api, content);
+            Some(quote!(#pattern => #decode.map(#enum_name::#variant),))
         });
         let has_default = ordered.iter().any(|(s, _)| *s == StatusCode::Default);
         let fallback = (!has_default).then(|| quote!(_ => ::std::option::Option::None,));
@@ -490,6 +503,23 @@ impl Outcome {
                 #(#arms)*
                 #fallback
             }
+        }
+    }
+}
+
+/// An error body as documented, from `status` and `body` (`None` when JSON does not
+/// match; text and bytes always decode).
+fn error_decode(api: &Api, content: &Content) -> TokenStream {
+    match content.kind {
+        MediaKind::Text => quote!(::std::option::Option::Some(
+            ::std::string::String::from_utf8_lossy(body).into_owned()
+        )),
+        MediaKind::Binary => quote!(::std::option::Option::Some(
+            ::auth_runtime::Bytes::copy_from_slice(body)
+        )),
+        _ => {
+            let ty = content_type(api, content);
+            quote!(::auth_runtime::lenient_json::<#ty>(status, body))
         }
     }
 }
