@@ -297,6 +297,9 @@ pub struct Parameter {
     /// Written as JSON text (`content: {application/json: …}`) instead of a style.
     pub json: bool,
     pub deprecated: bool,
+    /// A value to call with (its example, else one its schema accepts), when asked for
+    /// (`Options::samples`).
+    pub sample: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -335,6 +338,8 @@ pub struct Content {
     pub ty: TypeRef,
     /// How form properties are written (`encoding`), for form bodies.
     pub encoding: Vec<PropertyEncoding>,
+    /// A value to send (request bodies, when `Options::samples` asks for them).
+    pub sample: Option<serde_json::Value>,
 }
 
 /// How a body is written on the wire.

@@ -29,6 +29,9 @@ pub struct Options {
     /// The directory whose files `$ref`s may read; `None`: the document's own directory
     /// (and below). References never leave it.
     pub ref_root: Option<PathBuf>,
+    /// Give parameters and request bodies sample values in the IR (for tools that call
+    /// every operation).
+    pub samples: bool,
 }
 
 /// The generated module of one API.
@@ -81,7 +84,7 @@ fn generate_here(entry: &Path, options: &Options) -> Result<Output, Diagnostics>
     if !version_problems.is_empty() {
         return Err(sources.diagnostics(version_problems));
     }
-    let (api, problems) = lower::lower(&sources);
+    let (api, problems) = lower::lower(&sources, options.samples);
     let diagnostics = sources.diagnostics(problems);
     if diagnostics.has_errors() {
         return Err(diagnostics);
@@ -105,6 +108,20 @@ fn generate_here(entry: &Path, options: &Options) -> Result<Output, Diagnostics>
         files,
         warnings: diagnostics,
     })
+}
+
+/// The entry document as generation reads it: loaded (with the same limits) and with
+/// the overlay applied. For tools that hand the document to other programs.
+pub fn document(entry: &Path, options: &Options) -> Result<Value, Diagnostics> {
+    let limits = Limits {
+        root: options.ref_root.clone(),
+        ..Limits::default()
+    };
+    let mut sources = Sources::load(entry, &limits)?;
+    if let Some(overlay) = &options.overlay {
+        apply_overlay(&mut sources, overlay)?;
+    }
+    Ok(sources.get(&sources.entry()).cloned().unwrap_or(Value::Null))
 }
 
 fn apply_overlay(sources: &mut Sources, overlay_path: &Path) -> Result<(), Diagnostics> {

@@ -13,7 +13,7 @@
 //! with `--strict` (CI), non-zero when an exception is not the document's problem.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
@@ -22,14 +22,8 @@ use generator::package::{self, Runtime};
 use generator::{Options, generate};
 use serde_json::{Value, json};
 
-use crate::codegen::{specs, workspace_root};
-
-/// One document to check: where it is and its overlay.
-pub struct Document {
-    pub label: String,
-    pub path: PathBuf,
-    pub overlay: Option<PathBuf>,
-}
+use crate::codegen::workspace_root;
+use crate::workspace::{Document, cargo, parse_documents, write_workspace};
 
 /// What happened to one example.
 struct Outcome {
@@ -58,16 +52,12 @@ struct Row {
     failure: Option<String>,
 }
 
-const USAGE: &str =
-    "usage: cargo xtask examples [DOCUMENT…] [--overlay <FILE>] [--specs] [--corpus]";
+const USAGE: &str = "usage: cargo xtask examples [DOCUMENT…] [--overlay <FILE>] [--specs] [--corpus] [--strict]";
 
 pub fn run(args: &[&str]) -> Result<(), String> {
     let strict = args.contains(&"--strict");
     let args: Vec<&str> = args.iter().copied().filter(|a| *a != "--strict").collect();
-    let documents = parse_args(&args)?;
-    if documents.is_empty() {
-        return Err(USAGE.to_owned());
-    }
+    let documents = parse_documents(&args, USAGE)?;
     let root = workspace_root();
     let out = root.join("target/examples");
     std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
@@ -120,43 +110,6 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         ));
     }
     Ok(())
-}
-
-fn parse_args(args: &[&str]) -> Result<Vec<Document>, String> {
-    let root = workspace_root();
-    let mut documents = Vec::new();
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match *arg {
-            "--specs" => documents.extend(specs(&root)?.into_iter().map(|spec| Document {
-                label: spec.name.clone(),
-                path: spec.document,
-                overlay: spec.overlay,
-            })),
-            "--corpus" => documents.extend(crate::corpus::documents()?.into_iter().map(
-                |(label, path)| Document {
-                    label,
-                    path,
-                    overlay: None,
-                },
-            )),
-            "--overlay" => {
-                let overlay = args.next().ok_or(USAGE)?;
-                let last = documents
-                    .last_mut()
-                    .ok_or("--overlay follows its document")?;
-                last.overlay = Some(PathBuf::from(overlay));
-            }
-            "--help" | "-h" => return Err(USAGE.to_owned()),
-            other if !other.starts_with('-') => documents.push(Document {
-                label: other.to_owned(),
-                path: PathBuf::from(other),
-                overlay: None,
-            }),
-            other => return Err(format!("unexpected argument `{other}`\n{USAGE}")),
-        }
-    }
-    Ok(documents)
 }
 
 /// Generates the crate of one document with a driver that round-trips its examples.
@@ -273,26 +226,6 @@ fn same(example: &Value, encoded: &Value, at: &str) -> Result<(), String> {
     }
 }
 "#;
-
-fn write_workspace(root: &Path, out: &Path, crates: &[String]) -> Result<(), String> {
-    let members: Vec<String> = crates.iter().map(|c| format!("{c:?}")).collect();
-    let manifest = format!(
-        "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
-        members.join(", ")
-    );
-    std::fs::write(out.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).map_err(|e| e.to_string())?;
-    Ok(())
-}
-
-fn cargo(dir: &Path, args: &[&str]) -> Result<std::process::Output, String> {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", dir.join("target"))
-        .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))
-}
 
 fn run_driver(out: &Path, name: &str, outcomes: &mut [Outcome]) -> Result<(), String> {
     let binary = out.join("target/debug/examples").join(driver_name(name));

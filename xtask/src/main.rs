@@ -5,11 +5,16 @@
 //! - `corpus [--no-check]`: generate and `cargo check` every document of the corpus
 //! - `examples [DOCUMENT…] [--specs] [--corpus]`: every example checked against its
 //!   schema and round-tripped through its generated type
+//! - `conformance [DOCUMENT…] [--specs] [--corpus]`: every operation called through its
+//!   generated method against a real request validator (Prism, else openapi-core)
 
 mod codegen;
+mod conformance;
 mod corpus;
 mod examples;
+mod interop;
 mod standalone;
+mod workspace;
 
 use std::process::ExitCode;
 
@@ -22,6 +27,7 @@ fn main() -> ExitCode {
         ["generate", rest @ ..] => standalone::run(rest),
         ["corpus", rest @ ..] => corpus::run(rest),
         ["examples", rest @ ..] => examples::run(rest),
+        ["conformance", rest @ ..] => conformance::run(rest),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -37,4 +43,5 @@ const USAGE: &str = "usage:
   cargo xtask codegen [--check]
   cargo xtask generate <DOCUMENT> --out <DIR> [--name <NAME>] [--overlay <FILE>]
   cargo xtask corpus [--no-check]
-  cargo xtask examples [DOCUMENT…] [--overlay <FILE>] [--specs] [--corpus]";
+  cargo xtask examples [DOCUMENT…] [--overlay <FILE>] [--specs] [--corpus]
+  cargo xtask conformance [DOCUMENT…] [--overlay <FILE>] [--specs] [--corpus]";

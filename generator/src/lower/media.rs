@@ -111,11 +111,14 @@ impl Lowerer<'_> {
                 self.holder_examples(&holder, Some(&schema), &ty);
             }
             let encoding = self.encoding(&holder);
+            let sample = self.samples
+                .then(|| self.sample(&holder, has_schema.then_some(&schema)));
             contents.push(Content {
                 media_type,
                 kind,
                 ty,
                 encoding,
+                sample,
             });
         }
         contents

@@ -13,6 +13,7 @@ mod enums;
 mod examples;
 mod inheritance;
 mod media;
+mod samples;
 mod objects;
 mod operation;
 mod schema;
@@ -104,10 +105,12 @@ pub struct Lowerer<'s> {
     examples_seen: HashSet<Loc>,
     /// Lowering a multipart body: `format: binary` strings are file parts (bytes).
     binary_strings: bool,
+    /// Whether parameters and request bodies get sample values.
+    samples: bool,
 }
 
 /// Lowers the document whose entry file is the first of `sources`.
-pub fn lower(sources: &Sources) -> (Api, Vec<Problem>) {
+pub fn lower(sources: &Sources, samples: bool) -> (Api, Vec<Problem>) {
     let mut lowerer = Lowerer {
         sources,
         types: Vec::new(),
@@ -121,6 +124,7 @@ pub fn lower(sources: &Sources) -> (Api, Vec<Problem>) {
         example_sites: Vec::new(),
         examples_seen: HashSet::new(),
         binary_strings: false,
+        samples,
     };
     let root = sources.entry();
     let info = sources.get(&root.child("info")).and_then(Value::as_object);

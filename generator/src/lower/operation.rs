@@ -174,6 +174,7 @@ impl Lowerer<'_> {
             None => TypeRef::Any,
         };
         self.holder_examples(&loc, schema.as_ref(), &ty);
+        let sample = self.samples.then(|| self.sample(&loc, schema.as_ref()));
         let (style, explode) = self.style(&loc, map, location);
         Some(Parameter {
             name: names::snake(wire_name),
@@ -187,6 +188,7 @@ impl Lowerer<'_> {
             allow_reserved: map.get("allowReserved").and_then(Value::as_bool) == Some(true),
             json,
             deprecated: map.get("deprecated").and_then(Value::as_bool) == Some(true),
+            sample,
         })
     }
 
@@ -253,6 +255,7 @@ impl Lowerer<'_> {
                 allow_reserved: false,
                 json: false,
                 deprecated: false,
+                sample: Some(Value::String("sample".into())),
             });
         }
     }

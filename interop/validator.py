@@ -1,0 +1,136 @@
+"""The second request validator of `cargo xtask conformance`, for documents Prism cannot
+serve: a loopback HTTP server that validates every request with openapi-core against the
+document, answers with the response `cargo xtask conformance` synthesized for the
+operation (`responses.json`), and validates that response with openapi-core too.
+
+    validator.py DOCUMENT RESPONSES PORT
+
+A request the document does not accept is answered 422 with
+`{"validator": "openapi-core", "errors": [...]}`; a synthesized response the document
+does not accept is answered 500 with `{"validator": "openapi-core", "response_errors":
+[...]}`. Only 127.0.0.1 is ever bound.
+"""
+
+import json
+import sys
+from http.cookies import SimpleCookie
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+from openapi_core import Config, OpenAPI
+from openapi_core.datatypes import RequestParameters
+from openapi_core.templating.paths.finders import APICallPathFinder
+from werkzeug.datastructures import Headers, ImmutableMultiDict
+
+
+class Request:
+    """A captured request, as openapi-core reads one."""
+
+    def __init__(self, base, method, target, headers, body):
+        split = urlsplit(target)
+        self.host_url = base
+        self.path = split.path
+        self.full_url_pattern = base + split.path
+        self.method = method.lower()
+        self.body = body
+        self.content_type = headers.get("Content-Type", "")
+        cookies = SimpleCookie()
+        cookies.load(headers.get("Cookie", ""))
+        self.parameters = RequestParameters(
+            query=ImmutableMultiDict(parse_qsl(split.query, keep_blank_values=True)),
+            header=Headers(list(headers.items())),
+            cookie=ImmutableMultiDict({k: v.value for k, v in cookies.items()}),
+        )
+
+
+class Response:
+    """A synthesized response, as openapi-core reads one."""
+
+    def __init__(self, status, content_type, data):
+        self.status_code = status
+        self.content_type = content_type
+        self.headers = Headers({"Content-Type": content_type} if content_type else {})
+        self.data = data
+
+
+def body_of(answer):
+    """The bytes and media type of a synthesized answer."""
+    media_type = answer.get("media_type")
+    if media_type is None:
+        return b"", ""
+    value = answer.get("body")
+    if "json" in media_type:
+        return json.dumps(value).encode(), media_type
+    if isinstance(value, str):
+        return value.encode(), media_type
+    return json.dumps(value).encode(), media_type
+
+
+def serve(document, responses, port):
+    base = f"http://127.0.0.1:{port}"
+    # The document is judged as it is: the specification validator is off so that a
+    # document with a flaw elsewhere can still judge the requests it describes.
+    openapi = OpenAPI.from_file_path(
+        document, config=Config(spec_validator_cls=None, server_base_url=base)
+    )
+    finder = APICallPathFinder(openapi.spec, base_url=base)
+    with open(responses, encoding="utf-8") as file:
+        answers = json.load(file)
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def handle_one(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            request = Request(base, self.command, self.path, self.headers, body)
+            try:
+                found = finder.find(request.method, request.full_url_pattern)
+            except Exception as error:  # no such path or method in the document
+                return self.answer(404, {"validator": "openapi-core", "errors": [str(error)]})
+            template = found.path.parts[-1]
+            errors = [explain(e) for e in openapi.iter_request_errors(request)]
+            if errors:
+                return self.answer(422, {"validator": "openapi-core", "errors": errors})
+            answer = answers.get(f"{self.command.upper()} {template}")
+            if answer is None:
+                return self.answer(501, {"validator": "openapi-core", "errors": ["no response to synthesize"]})
+            data, media_type = body_of(answer)
+            response = Response(answer["status"], media_type, data)
+            problems = [explain(e) for e in openapi.iter_response_errors(request, response)]
+            if problems:
+                return self.answer(500, {"validator": "openapi-core", "response_errors": problems})
+            self.send(answer["status"], media_type, data)
+
+        def answer(self, status, value):
+            self.send(status, "application/json", json.dumps(value).encode())
+
+        def send(self, status, media_type, data):
+            self.send_response(status)
+            if media_type:
+                self.send_header("Content-Type", media_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    for method in ("GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "QUERY"):
+        setattr(Handler, f"do_{method}", Handler.handle_one)
+    ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
+
+
+def explain(error):
+    """An error with its causes (schema errors hide the reason in `schema_errors`)."""
+    causes = getattr(error, "schema_errors", None) or []
+    text = f"{type(error).__name__}: {error}"
+    if error.__cause__ is not None:
+        text += f" ({explain(error.__cause__)})"
+    for cause in causes:
+        text += f"; {getattr(cause, 'message', cause)}"
+    return text
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1], sys.argv[2], int(sys.argv[3]))
