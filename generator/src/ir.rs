@@ -226,7 +226,7 @@ pub enum Scalar {
 }
 
 /// Methods every generated `Client` has of its own; operations never take these names.
-pub const CLIENT_METHODS: &[&str] = &["new", "base_url", "http", "with_auth", "auth"];
+pub const CLIENT_METHODS: &[&str] = &["new", "base_url", "http", "with_auth", "with_options", "auth"];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
@@ -297,9 +297,9 @@ pub struct Parameter {
     /// Written as JSON text (`content: {application/json: …}`) instead of a style.
     pub json: bool,
     pub deprecated: bool,
-    /// A value to call with (its example, else one its schema accepts), when asked for
-    /// (`Options::samples`).
-    pub sample: Option<serde_json::Value>,
+    /// Values to call with, best first (its example, then values its schema accepts),
+    /// when asked for (`Options::samples`).
+    pub samples: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -338,8 +338,8 @@ pub struct Content {
     pub ty: TypeRef,
     /// How form properties are written (`encoding`), for form bodies.
     pub encoding: Vec<PropertyEncoding>,
-    /// A value to send (request bodies, when `Options::samples` asks for them).
-    pub sample: Option<serde_json::Value>,
+    /// Values to send or answer with, best first (when `Options::samples` asks).
+    pub samples: Vec<serde_json::Value>,
 }
 
 /// How a body is written on the wire.

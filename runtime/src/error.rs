@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
 
 /// How many bytes of a body `Display` shows.
 const DISPLAY_LIMIT: usize = 4096;
@@ -294,6 +295,8 @@ struct Inner<E> {
     kind: ErrorKind<E>,
     origin: Origin,
     attempts: u32,
+    /// The answer's headers, when there was an answer.
+    headers: Option<HeaderMap>,
 }
 
 impl<E> Error<E> {
@@ -304,8 +307,21 @@ impl<E> Error<E> {
                 kind,
                 origin,
                 attempts: 1,
+                headers: None,
             }),
         }
+    }
+
+    /// Records the answer's headers.
+    pub fn with_headers(mut self, headers: HeaderMap) -> Error<E> {
+        self.inner.headers = Some(headers);
+        self
+    }
+
+    /// The answer's headers (a request ID, `Retry-After`, rate limits…), when there was
+    /// an answer.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        self.inner.headers.as_ref()
     }
 
     /// Records how many attempts were made.
@@ -399,6 +415,7 @@ impl<E> Error<E> {
             kind,
             origin,
             attempts,
+            headers,
         } = *self.inner;
         let kind = match kind {
             ErrorKind::Transport { source } => ErrorKind::Transport { source },
@@ -442,6 +459,7 @@ impl<E> Error<E> {
                 kind,
                 origin,
                 attempts,
+                headers,
             }),
         }
     }
@@ -543,6 +561,8 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
             .field("kind", &self.inner.kind)
             .field("origin", &self.inner.origin)
             .field("attempts", &self.inner.attempts)
+            // Names only: a header's value may be a credential a server echoes.
+            .field("headers", &self.inner.headers.as_ref().map(|h| h.keys().collect::<Vec<_>>()))
             .finish()
     }
 }
@@ -582,6 +602,15 @@ impl HttpError {
 
     pub(crate) fn with_attempts(self, attempts: u32) -> HttpError {
         HttpError(self.0.with_attempts(attempts))
+    }
+
+    pub(crate) fn with_headers(self, headers: HeaderMap) -> HttpError {
+        HttpError(self.0.with_headers(headers))
+    }
+
+    /// The answer's headers, when there was an answer.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        self.0.headers()
     }
 
     pub(crate) fn with_origin(self, origin: Origin) -> HttpError {

@@ -494,7 +494,10 @@ impl RawResponse {
     /// Decodes the body as JSON into `T`; errors name the failing field's path
     /// (`items[2].id`). A truncated body is [`ErrorKind::BodyTooLarge`].
     pub fn decode_json<T: DeserializeOwned>(&self) -> Result<T, HttpError> {
-        let fail = |kind| Err(HttpError::new(kind, self.origin).with_attempts(self.attempts));
+        let fail = |kind| {
+            let error = HttpError::new(kind, self.origin).with_attempts(self.attempts);
+            Err(error.with_headers(self.headers.clone()))
+        };
         if self.truncated {
             return fail(ErrorKind::BodyTooLarge {
                 status: self.status,
@@ -566,6 +569,7 @@ impl RawResponse {
             self.origin,
         )
         .with_attempts(self.attempts)
+        .with_headers(self.headers)
     }
 
     /// A 2xx token response parsed by [`IssuedToken::parse`] with the API's wire names,

@@ -20,7 +20,7 @@
 //! details to `target/conformance/<document>.json`. Exits 0 when it ran.
 
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -33,6 +33,7 @@ use generator::{Options, generate};
 use serde_json::{Value, json};
 
 use crate::codegen::workspace_root;
+use crate::interop::Interop;
 use crate::workspace::{Document, cargo, parse_documents, write_workspace};
 
 const USAGE: &str =
@@ -42,6 +43,7 @@ const USAGE: &str =
 const START_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// A document prepared for the run.
+#[derive(Clone)]
 struct Prepared {
     label: String,
     crate_name: String,
@@ -79,7 +81,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     let root = workspace_root();
     let out = root.join("target/conformance");
     std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
-    let interop = crate::interop::Interop::new(&root)?;
+    let interop = Interop::new(&root)?;
     let mut prepared = Vec::new();
     let mut failures = Vec::new();
     for document in &documents {
@@ -187,9 +189,9 @@ fn answers(api: &Api) -> Value {
         let mut answer = json!({ "status": status });
         if let Some(content) = response.preferred() {
             answer["media_type"] = json!(content.media_type);
-            answer["body"] = match content.kind {
-                MediaKind::Text | MediaKind::Binary => json!("sample"),
-                _ => content.sample.clone().unwrap_or(Value::Null),
+            answer["bodies"] = match content.kind {
+                MediaKind::Text | MediaKind::Binary => json!(["sample"]),
+                _ => json!(content.samples),
             };
         }
         let key = format!("{} {}", operation.method.as_str().to_uppercase(), operation.path);
@@ -217,16 +219,17 @@ fn driver(api: &Api, crate_ident: &str) -> String {
         };
         let _ = writeln!(setup, "        .{setter}({credentials})");
     }
-    let mut calls = String::new();
+    let mut dispatch = String::new();
     let mut functions = String::new();
     for operation in api.operations.iter().filter(|o| !o.webhook) {
-        let _ = writeln!(calls, "    call_{}(&client).await;", operation.name);
+        let name = &operation.name;
+        let _ = writeln!(dispatch, "        {name:?} => call_{name}(client).await,");
         functions.push_str(&call(api, operation, &types));
     }
     DRIVER
         .replace("CRATE", crate_ident)
         .replace("        // SETUP\n", &setup)
-        .replace("    // CALLS\n", &calls)
+        .replace("        // DISPATCH\n", &dispatch)
         .replace("// FUNCTIONS\n", &functions)
 }
 
@@ -236,34 +239,32 @@ fn call(api: &Api, operation: &Operation, types: &str) -> String {
     let mut arguments = Vec::new();
     for parameter in operation.parameters.iter().filter(|p| p.location == ParameterLocation::Path) {
         let name = format!("arg_{}", parameter.name);
-        let sample = parameter.sample.clone().unwrap_or(json!("sample"));
         let (ty, pass) = match &parameter.ty {
             TypeRef::Scalar(Scalar::String) => ("String".to_owned(), format!("&{name}")),
             TypeRef::Scalar(_) => (rust_type(api, &parameter.ty, types), name.clone()),
             other => (rust_type(api, other, types), format!("&{name}")),
         };
-        let sample = path_sample(&parameter.ty, sample);
-        let _ = writeln!(lines, "        let {name}: {ty} = arg({})?;", literal(&sample));
+        let samples: Vec<Value> = parameter.samples.iter().map(|s| path_sample(&parameter.ty, s)).collect();
+        let _ = writeln!(lines, "        let {name}: {ty} = arg(&{})?;", literals(&samples));
         arguments.push(pass);
     }
     if let Some(id) = operation.parameters_type {
-        let mut object = serde_json::Map::new();
-        for parameter in operation.parameters.iter().filter(|p| p.location != ParameterLocation::Path) {
-            if parameter.required {
-                object.insert(parameter.wire_name.clone(), parameter.sample.clone().unwrap_or(Value::Null));
-            }
+        let mut fields = Vec::new();
+        for parameter in operation.parameters.iter().filter(|p| p.location != ParameterLocation::Path && p.required) {
+            let ty = rust_type(api, &parameter.ty, types);
+            let candidates = literals(&parameter.samples);
+            fields.push(format!("({:?}, field::<{ty}>(&{candidates})?)", parameter.wire_name));
         }
         let ty = rust_type(api, &TypeRef::Named(id), types);
-        let _ = writeln!(lines, "        let params: {ty} = arg({})?;", literal(&Value::Object(object)));
+        let _ = writeln!(lines, "        let params: {ty} = object(vec![{}])?;", fields.join(", "));
         arguments.push("&params".to_owned());
     }
     if let Some(body) = &operation.request_body {
         let content = body.preferred().unwrap_or(&body.contents[0]);
-        let sample = content.sample.clone().unwrap_or(Value::Null);
         let value = match content.kind {
             MediaKind::Text => "\"sample\".to_owned()".to_owned(),
             MediaKind::Binary => "Bytes::from_static(b\"sample\")".to_owned(),
-            _ => format!("arg::<{}>({})?", rust_type(api, &content.ty, types), literal(&sample)),
+            _ => format!("arg::<{}>(&{})?", rust_type(api, &content.ty, types), literals(&content.samples)),
         };
         let argument = if body.contents.len() > 1 {
             let index = body.contents.iter().position(|c| std::ptr::eq(c, content)).unwrap_or(0);
@@ -283,17 +284,17 @@ fn call(api: &Api, operation: &Operation, types: &str) -> String {
     }
     let name = &operation.name;
     format!(
-        "async fn call_{name}(client: &Client) {{\n    let outcome: Result<String, String> = async {{\n{lines}        #[allow(deprecated)]\n        let answer = client.{name}({}).await;\n        Ok(describe(answer))\n    }}\n    .await;\n    report(\"{name}\", outcome);\n}}\n\n",
+        "async fn call_{name}(client: &Client) -> Result<String, String> {{\n{lines}        let answer = client.{name}({}).await;\n        Ok(describe(answer))\n}}\n\n",
         arguments.join(", ")
     )
 }
 
 /// A path parameter's sample in the type its argument has (path values are strings on
 /// the wire; a number sample for a string parameter is written as its text).
-fn path_sample(ty: &TypeRef, sample: Value) -> Value {
+fn path_sample(ty: &TypeRef, sample: &Value) -> Value {
     match (ty, sample) {
         (TypeRef::Scalar(Scalar::String), Value::Number(n)) => Value::String(n.to_string()),
-        (_, sample) => sample,
+        (_, sample) => sample.clone(),
     }
 }
 
@@ -321,59 +322,139 @@ fn body_variant(body: &RequestBody, index: usize) -> String {
     name
 }
 
-/// A JSON value as a Rust string literal to parse.
-fn literal(value: &Value) -> String {
-    format!("{:?}", value.to_string())
+/// Candidate JSON values as a Rust array of string literals to parse.
+fn literals(values: &[Value]) -> String {
+    let texts: Vec<String> = values.iter().map(|v| format!("{:?}", v.to_string())).collect();
+    format!("[{}]", texts.join(", "))
 }
 
-const DRIVER: &str = r#"//! Generated by `cargo xtask conformance`: calls every operation once with sample
-//! arguments and reports what the validator and the generated types made of it.
+const DRIVER: &str = r#"//! Generated by `cargo xtask conformance`: calls the operations named on its command
+//! line once each with sample arguments, and prints what came back, one line each.
 #![allow(clippy::all, unused_imports, deprecated)]
 
+use auth_runtime::reqwest::header::{HeaderMap, HeaderValue};
 use auth_runtime::{Auth, BasicAuth, Bytes, Http, HttpOptions, RetryPolicy, SecretString};
 use CRATE::client as client_mod;
 use CRATE::client::Client;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    let base = std::env::args().nth(1).expect("the base URL");
-    let options = HttpOptions { retry: RetryPolicy::none(), ..HttpOptions::default() };
-    let http = Http::new(options).expect("an HTTP client");
-    let client = Client::new(&client_mod::Server::Custom(base), http)
-        .expect("a client")
-        // SETUP
-        ;
-    // CALLS
-}
-
-fn arg<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
-    serde_json::from_str(json).map_err(|e| format!("ARG the sample does not decode: {e}"))
-}
-
-fn describe<T: std::fmt::Debug, E: std::fmt::Debug>(
-    answer: Result<auth_runtime::ResponseValue<T>, auth_runtime::Error<E>>,
-) -> String {
-    match answer {
-        Ok(value) => format!("OK {}", value.status.as_u16()),
-        Err(error) => {
-            let status = error.status().map(|s| s.as_u16()).unwrap_or(0);
-            let body = error.body().map(|b| b.text().into_owned()).unwrap_or_default();
-            let kind = match error.kind() {
-                auth_runtime::ErrorKind::Decode { .. } => "DECODE",
-                auth_runtime::ErrorKind::Status { .. } if body.contains("stoplight.io/prism/errors") || body.contains("\"validator\"") => "REJECTED",
-                auth_runtime::ErrorKind::Status { .. } => "STATUS",
-                _ => "ERROR",
-            };
-            format!("{kind} {status} {error}")
+    let mut args = std::env::args().skip(1);
+    let base = args.next().expect("the base URL");
+    let fixed = client(&base, false);
+    let generated = client(&base, true);
+    for name in args {
+        let mut text = call(&fixed, &name).await;
+        if text.starts_with("NORESPONSE") || text.starts_with("DECODE") {
+            // Prism's answer (the document's example, or its own) breaks the document's
+            // schema, or did not decode: ask for an answer generated from the schema.
+            let first: String = text.chars().take(300).collect();
+            text = format!("{} (answer generated from the schema; the first answer: {first})", call(&generated, &name).await);
         }
+        println!("{name}\t{}", text.replace(['\n', '\t'], " "));
     }
 }
 
-fn report(operation: &str, outcome: Result<String, String>) {
-    let text = match outcome {
-        Ok(text) | Err(text) => text,
+/// A client with placeholder credentials for every scheme; `generated` asks Prism for
+/// answers generated from the schemas (`Prefer: dynamic=true`, seeded).
+fn client(base: &str, generated: bool) -> Client {
+    let options = HttpOptions { retry: RetryPolicy::none(), ..HttpOptions::default() };
+    let mut headers = HeaderMap::new();
+    if generated {
+        headers.insert("prefer", HeaderValue::from_static("dynamic=true, seed=conformance"));
+    }
+    let builder = Http::client_builder(&options).expect("an HTTP client").no_proxy();
+    let http = Http::with_client(builder.default_headers(headers).build().expect("an HTTP client"), options);
+    Client::new(&client_mod::Server::Custom(base.to_owned()), http)
+        .expect("a client")
+        // SETUP
+}
+
+/// The first candidate (JSON text) that decodes as `T`.
+fn arg<T: serde::de::DeserializeOwned>(candidates: &[&str]) -> Result<T, String> {
+    let mut first = None;
+    for json in candidates {
+        match serde_json::from_str(json) {
+            Ok(value) => return Ok(value),
+            Err(e) => first = first.or(Some(e)),
+        }
+    }
+    Err(format!("ARG no sample decodes: {}", first.map_or("none".into(), |e| e.to_string())))
+}
+
+/// A parameter's value, as JSON for its parameters struct.
+fn field<T: serde::de::DeserializeOwned + serde::Serialize>(candidates: &[&str]) -> Result<serde_json::Value, String> {
+    serde_json::to_value(arg::<T>(candidates)?).map_err(|e| format!("ARG {e}"))
+}
+
+fn object<T: serde::de::DeserializeOwned>(fields: Vec<(&str, serde_json::Value)>) -> Result<T, String> {
+    let map: serde_json::Map<String, serde_json::Value> = fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| format!("ARG the parameters do not decode: {e}"))
+}
+
+/// `TAG status detail`: OK, REJECTED (the validator refused the request), NORESPONSE
+/// (the validator's answer breaks the document), DECODE, STATUS, ERROR.
+fn describe<T: std::fmt::Debug, E: std::fmt::Debug>(
+    answer: Result<auth_runtime::ResponseValue<T>, auth_runtime::Error<E>>,
+) -> String {
+    let (status, headers, error) = match &answer {
+        Ok(value) => (value.status.as_u16(), Some(&value.headers), None),
+        Err(error) => (error.status().map_or(0, |s| s.as_u16()), error.headers(), Some(error)),
     };
-    println!("{operation}\t{}", text.replace(['\n', '\t'], " "));
+    let violations = headers.and_then(|h| h.get("sl-violations")).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let (request, response) = split_violations(violations.as_deref());
+    if !request.is_empty() {
+        return format!("REJECTED {status} {}", request.join("; "));
+    }
+    let Some(error) = error else {
+        return format!("OK {status}");
+    };
+    let body = error.body().map(|b| b.text().into_owned()).unwrap_or_default();
+    let tag = match error.kind() {
+        auth_runtime::ErrorKind::Decode { .. } => "DECODE",
+        // With --errors, Prism's VIOLATIONS answer is about its own answer.
+        _ if !response.is_empty() || body.contains("\"response_errors\"") || body.contains("prism/errors#VIOLATIONS") => "NORESPONSE",
+        _ if body.contains("stoplight.io/prism/errors") || body.contains("\"validator\"") => "REJECTED",
+        auth_runtime::ErrorKind::Status { .. } => "STATUS",
+        _ => "ERROR",
+    };
+    format!("{tag} {status} {error}")
+}
+
+/// Prism's `sl-violations` header: the request's errors, and the response's.
+fn split_violations(header: Option<&str>) -> (Vec<String>, Vec<String>) {
+    let mut request = Vec::new();
+    let mut response = Vec::new();
+    let header = header.unwrap_or("[]");
+    let Ok(list) = serde_json::from_str::<Vec<serde_json::Value>>(header) else {
+        // Cut short ("Too many violations! …"): only which side is at fault is known.
+        let side = if header.contains("\"location\":[\"request\"") { &mut request } else { &mut response };
+        side.push(header.chars().take(300).collect());
+        return (request, response);
+    };
+    for violation in list {
+        if violation["severity"] != "Error" {
+            continue;
+        }
+        let location: Vec<String> = violation["location"].as_array().into_iter().flatten().filter_map(|l| l.as_str().map(str::to_owned)).collect();
+        let text = format!("{}: {}", location.join("."), violation["message"].as_str().unwrap_or(""));
+        if location.first().map(String::as_str) == Some("request") {
+            request.push(text);
+        } else {
+            response.push(text);
+        }
+    }
+    (request, response)
+}
+
+async fn call(client: &Client, name: &str) -> String {
+    let outcome: Result<String, String> = match name {
+        // DISPATCH
+        _ => Err("ERROR no such operation".to_owned()),
+    };
+    match outcome {
+        Ok(text) | Err(text) => text,
+    }
 }
 
 // FUNCTIONS
@@ -381,50 +462,123 @@ fn report(operation: &str, outcome: Result<String, String>) {
 
 /// Runs one document's driver against Prism, or the second validator when Prism cannot
 /// start on it.
-fn check(interop: &crate::interop::Interop, out: &Path, document: &Prepared) -> (&'static str, Vec<Outcome>) {
-    let binary = out.join("target/debug/examples").join(driver_name(&document.crate_name));
-    match interop.prism(&document.served, free_port()).and_then(start) {
-        Ok(mut server) => {
-            let outcomes = drive(&binary, &server, document);
-            server.stop();
-            ("prism", outcomes)
+fn check(interop: &Interop, out: &Path, document: &Prepared) -> (&'static str, Vec<Outcome>) {
+    let log = out.join(format!("{}.log", document.crate_name));
+    let prism = |port| interop.prism(&document.served, port);
+    let validator = |port| interop.validator(&document.served, &document.responses, port);
+    match Server::start(&prism, &log) {
+        Ok(server) => {
+            let mut outcomes = drive(out, server, &prism, document);
+            let second = answered_by_second(out, &validator, document, &mut outcomes);
+            (if second { "prism+openapi-core" } else { "prism" }, outcomes)
         }
         Err(why) => {
             eprintln!("  prism: {why}; using openapi-core");
-            match interop.validator(&document.served, &document.responses, free_port()).and_then(start) {
-                Ok(mut server) => {
-                    let outcomes = drive(&binary, &server, document);
-                    server.stop();
-                    ("openapi-core", outcomes)
+            match Server::start(&validator, &log) {
+                Ok(server) => ("openapi-core", drive(out, server, &validator, document)),
+                Err(why) => {
+                    let detail = format!("no validator could start: {why}");
+                    let outcomes = document.operations.iter().map(|operation| Outcome::failed(operation, &detail));
+                    ("none", outcomes.collect())
                 }
-                Err(why) => (
-                    "none",
-                    document
-                        .operations
-                        .iter()
-                        .map(|operation| Outcome {
-                            operation: operation.clone(),
-                            verdict: Verdict::Failed,
-                            detail: format!("no validator could start: {why}"),
-                        })
-                        .collect(),
-                ),
             }
         }
     }
 }
 
-/// A validator process listening on a loopback port.
+/// Operations whose request Prism accepted but for which it could not produce an answer
+/// the document accepts (or whose answer broke the document so that it did not decode)
+/// are called again against the second validator, which answers with a synthesized
+/// response it has validated. Returns whether it was needed.
+fn answered_by_second(out: &Path, validator: &Launch, document: &Prepared, outcomes: &mut [Outcome]) -> bool {
+    let again: Vec<String> = outcomes
+        .iter()
+        .filter(|o| o.verdict == Verdict::Undecoded || (o.verdict == Verdict::Skipped && o.detail.contains(NO_ANSWER)))
+        .map(|o| o.operation.clone())
+        .collect();
+    if again.is_empty() {
+        return false;
+    }
+    let log = out.join(format!("{}.openapi-core.log", document.crate_name));
+    let server = match Server::start(validator, &log) {
+        Ok(server) => server,
+        Err(why) => {
+            eprintln!("  openapi-core: {why}");
+            return false;
+        }
+    };
+    let second = Prepared {
+        operations: again,
+        ..document.clone()
+    };
+    for retried in drive(out, server, validator, &second) {
+        if let Some(outcome) = outcomes.iter_mut().find(|o| o.operation == retried.operation) {
+            let prism: String = outcome.detail.chars().take(300).collect();
+            *outcome = Outcome {
+                detail: format!("judged by openapi-core: {} (Prism: {prism})", retried.detail),
+                ..retried
+            };
+        }
+    }
+    true
+}
+
+/// How a skip for want of an answer is worded.
+const NO_ANSWER: &str = "the validator could not produce an answer its document accepts";
+
+/// How to start a validator on a port.
+type Launch<'a> = dyn Fn(u16) -> Result<(Command, u16), String> + 'a;
+
+/// A validator process listening on a loopback port, logging to a file.
 struct Server {
     child: Child,
     port: u16,
 }
 
 impl Server {
-    fn stop(&mut self) {
+    /// Starts a validator and waits until its port accepts connections.
+    fn start(launch: &Launch, log: &Path) -> Result<Server, String> {
+        let (mut command, port) = launch(free_port())?;
+        let file = std::fs::File::create(log).map_err(|e| e.to_string())?;
+        let err = file.try_clone().map_err(|e| e.to_string())?;
+        let mut child = command
+            .stdin(Stdio::null())
+            .stdout(file)
+            .stderr(err)
+            .spawn()
+            .map_err(|e| format!("cannot start: {e}"))?;
+        let started = Instant::now();
+        while started.elapsed() < START_TIMEOUT {
+            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Ok(Server { child, port });
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                return Err(format!("exited ({status}): {}", last_error(log)));
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        Err(format!("did not start within {} s", START_TIMEOUT.as_secs()))
+    }
+
+    fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The last line of a validator's log that names an error (why it stopped).
+fn last_error(log: &Path) -> String {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let line = text.lines().rev().find(|l| l.contains("Error")).unwrap_or("no reason logged");
+    line.trim().chars().take(200).collect()
 }
 
 fn free_port() -> u16 {
@@ -433,78 +587,106 @@ fn free_port() -> u16 {
         .map_or(4010, |a| a.port())
 }
 
-/// Starts `command` and waits until its port accepts connections.
-fn start(command: (Command, u16)) -> Result<Server, String> {
-    let (mut command, port) = command;
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot start: {e}"))?;
-    let started = Instant::now();
-    while started.elapsed() < START_TIMEOUT {
-        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Ok(Server { child, port });
+/// Calls every operation through the driver. When the validator dies on a request (Prism
+/// does on some documents), that operation is skipped with the validator's reason, and
+/// the validator is restarted for the operations after it.
+fn drive(out: &Path, mut server: Server, launch: &Launch, document: &Prepared) -> Vec<Outcome> {
+    let binary = out.join("target/debug/examples").join(driver_name(&document.crate_name));
+    let log = out.join(format!("{}.log", document.crate_name));
+    let mut outcomes: Vec<Outcome> = Vec::new();
+    let mut pending: Vec<String> = document.operations.clone();
+    while !pending.is_empty() {
+        let lines = run_driver(&binary, server.port, &pending);
+        let mut ran: Vec<Outcome> = lines.iter().map(|(operation, text)| classify(operation, text)).collect();
+        if server.is_running() {
+            outcomes.append(&mut ran);
+            break;
         }
-        if let Ok(Some(status)) = child.try_wait() {
-            let mut stderr = String::new();
-            if let Some(mut err) = child.stderr.take() {
-                let _ = err.read_to_string(&mut stderr);
+        // The validator died: keep what came before the first unanswered call, skip that
+        // call with the reason, and go on after it with a new validator.
+        let crash = ran.iter().position(|o| o.detail.contains("API: ")).unwrap_or(ran.len());
+        let reason = last_error(&log);
+        ran.truncate(crash);
+        outcomes.append(&mut ran);
+        let Some(victim) = pending.get(crash).cloned() else { break };
+        outcomes.push(Outcome {
+            operation: victim,
+            verdict: Verdict::Skipped,
+            detail: format!("the validator crashed on this request: {reason}"),
+        });
+        pending.drain(..=crash);
+        server = match Server::start(launch, &log) {
+            Ok(server) => server,
+            Err(why) => {
+                outcomes.extend(pending.iter().map(|o| Outcome::failed(o, &format!("the validator did not restart: {why}"))));
+                break;
             }
-            let last: Vec<&str> = stderr.lines().rev().take(3).collect();
-            return Err(format!("exited ({status}): {}", last.join(" | ")));
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    Err(format!("did not start within {} s", START_TIMEOUT.as_secs()))
-}
-
-fn drive(binary: &Path, server: &Server, document: &Prepared) -> Vec<Outcome> {
-    let base = format!("http://127.0.0.1:{}", server.port);
-    let output = Command::new(binary).arg(&base).stderr(Stdio::piped()).stdout(Stdio::piped()).spawn();
-    let mut seen: Vec<Outcome> = Vec::new();
-    if let Ok(mut child) = output {
-        if let Some(stdout) = child.stdout.take() {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some((operation, text)) = line.split_once('\t') {
-                    seen.push(classify(operation, text));
-                }
-            }
-        }
-        let _ = child.wait();
+        };
     }
     document
         .operations
         .iter()
         .map(|operation| {
-            seen.iter().find(|o| &o.operation == operation).cloned().unwrap_or(Outcome {
-                operation: operation.clone(),
-                verdict: Verdict::Failed,
-                detail: "the driver stopped before calling it".into(),
-            })
+            let found = outcomes.iter().find(|o| &o.operation == operation).cloned();
+            found.unwrap_or_else(|| Outcome::failed(operation, "the driver stopped before calling it"))
         })
         .collect()
+}
+
+/// The driver's `(operation, text)` lines for `operations`.
+fn run_driver(binary: &Path, port: u16, operations: &[String]) -> Vec<(String, String)> {
+    let child = Command::new(binary)
+        .arg(format!("http://127.0.0.1:{port}"))
+        .args(operations)
+        .stderr(Stdio::inherit())
+        .stdout(Stdio::piped())
+        .spawn();
+    let mut lines = Vec::new();
+    if let Ok(mut child) = child {
+        if let Some(stdout) = child.stdout.take() {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some((operation, text)) = line.split_once('\t') {
+                    lines.push((operation.to_owned(), text.to_owned()));
+                }
+            }
+        }
+        let _ = child.wait();
+    }
+    lines
+}
+
+impl Outcome {
+    fn failed(operation: &str, detail: &str) -> Outcome {
+        Outcome {
+            operation: operation.to_owned(),
+            verdict: Verdict::Failed,
+            detail: detail.to_owned(),
+        }
+    }
 }
 
 /// The verdict of one driver line.
 fn classify(operation: &str, text: &str) -> Outcome {
     let (tag, rest) = text.split_once(' ').unwrap_or((text, ""));
-    let verdict = match tag {
-        "OK" => Verdict::Conformant,
-        "REJECTED" => Verdict::Rejected,
-        "DECODE" => Verdict::Undecoded,
-        // Prism answers 501/500 when the document gives it nothing to answer with.
-        "STATUS" if rest.contains("NO_RESPONSE_DEFINED") || rest.contains("NOT_IMPLEMENTED") || rest.contains("NO_COMPLEX_OBJECT_TEXT") => Verdict::Skipped,
-        "STATUS" => Verdict::Failed,
-        _ => Verdict::Failed,
+    // What Prism answers when the document gives it nothing to answer with.
+    let nothing_to_answer = ["NO_RESPONSE_DEFINED", "NOT_IMPLEMENTED", "NO_COMPLEX_OBJECT_TEXT"];
+    let (verdict, detail) = match tag {
+        _ if nothing_to_answer.iter().any(|n| rest.contains(n)) => {
+            (Verdict::Skipped, format!("the document gives the validator no answer to send: {rest}"))
+        }
+        "OK" => (Verdict::Conformant, rest.to_owned()),
+        "REJECTED" => (Verdict::Rejected, rest.to_owned()),
+        "DECODE" => (Verdict::Undecoded, rest.to_owned()),
+        "NORESPONSE" => (
+            Verdict::Skipped,
+            format!("{NO_ANSWER}: {rest}"),
+        ),
+        _ => (Verdict::Failed, rest.to_owned()),
     };
     Outcome {
         operation: operation.to_owned(),
         verdict,
-        detail: rest.to_owned(),
+        detail,
     }
 }
 

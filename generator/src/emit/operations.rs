@@ -93,7 +93,9 @@ fn method(
     });
     let (body_argument, body_call) = body(api, operation, names);
     let method = method_tokens(operation.method);
-    let path = &operation.path;
+    // Some documents tell operations on one path apart with a fragment
+    // (`/files/{id}#get_shared_link`); a fragment never travels.
+    let path = operation.path.split('#').next().unwrap_or_default();
     let security = security(api, operation);
     let parameter_calls = operation.parameters.iter().map(parameter_call);
     let ok = success.type_tokens(api, &names.response);

@@ -111,14 +111,16 @@ impl Lowerer<'_> {
                 self.holder_examples(&holder, Some(&schema), &ty);
             }
             let encoding = self.encoding(&holder);
-            let sample = self.samples
-                .then(|| self.sample(&holder, has_schema.then_some(&schema)));
+            let samples = match self.samples {
+                true => self.samples(&holder, has_schema.then_some(&schema)),
+                false => Vec::new(),
+            };
             contents.push(Content {
                 media_type,
                 kind,
                 ty,
                 encoding,
-                sample,
+                samples,
             });
         }
         contents

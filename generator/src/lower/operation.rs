@@ -174,7 +174,7 @@ impl Lowerer<'_> {
             None => TypeRef::Any,
         };
         self.holder_examples(&loc, schema.as_ref(), &ty);
-        let sample = self.samples.then(|| self.sample(&loc, schema.as_ref()));
+        let samples = if self.samples { self.samples(&loc, schema.as_ref()) } else { Vec::new() };
         let (style, explode) = self.style(&loc, map, location);
         Some(Parameter {
             name: names::snake(wire_name),
@@ -188,7 +188,7 @@ impl Lowerer<'_> {
             allow_reserved: map.get("allowReserved").and_then(Value::as_bool) == Some(true),
             json,
             deprecated: map.get("deprecated").and_then(Value::as_bool) == Some(true),
-            sample,
+            samples,
         })
     }
 
@@ -255,7 +255,7 @@ impl Lowerer<'_> {
                 allow_reserved: false,
                 json: false,
                 deprecated: false,
-                sample: Some(Value::String("sample".into())),
+                samples: vec![Value::String("sample".into())],
             });
         }
     }

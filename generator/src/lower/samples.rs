@@ -8,20 +8,39 @@ use serde_json::{Map, Value, json};
 use super::Lowerer;
 use crate::load::Loc;
 
+/// Where a sample is being built: the schemas above it (to stop at recursion), and
+/// whether the document's examples may be used.
+struct Walk {
+    path: Vec<Loc>,
+    examples: bool,
+}
+
 /// How deep a sample nests; deeper (or recursive) schemas get their smallest value.
 const MAX_DEPTH: usize = 8;
 
 impl Lowerer<'_> {
     /// A sample of the value a parameter, media type or schema holder at `holder` takes
     /// (its `example`/`examples` first), of the schema at `schema`.
-    pub(super) fn sample(&self, holder: &Loc, schema: Option<&Loc>) -> Value {
+    /// Candidates, best first: the document's examples (which may contradict their
+    /// schema), then a value built from the schema alone.
+    pub(super) fn samples(&self, holder: &Loc, schema: Option<&Loc>) -> Vec<Value> {
+        let mut samples = Vec::new();
         if let Some(example) = self.example_at(holder) {
-            return example;
+            samples.push(example);
         }
-        match schema {
-            Some(schema) => self.schema_sample(schema, 0, &mut Vec::new()),
-            None => Value::Null,
+        if let Some(schema) = schema {
+            for examples in [true, false] {
+                let walk = &mut Walk { path: Vec::new(), examples };
+                let sample = self.schema_sample(schema, 0, walk);
+                if !samples.contains(&sample) {
+                    samples.push(sample);
+                }
+            }
         }
+        if samples.is_empty() {
+            samples.push(Value::Null);
+        }
+        samples
     }
 
     /// `example`, the first of `examples` (a 3.1 array or a map of Example objects).
@@ -41,14 +60,14 @@ impl Lowerer<'_> {
         }
     }
 
-    fn schema_sample(&self, loc: &Loc, depth: usize, path: &mut Vec<Loc>) -> Value {
+    fn schema_sample(&self, loc: &Loc, depth: usize, walk: &mut Walk) -> Value {
         let Ok(loc) = self.sources.follow(loc) else {
             return Value::Null;
         };
         let Some(map) = self.sources.get(&loc).and_then(Value::as_object) else {
             return json!("sample");
         };
-        if let Some(example) = self.example_at(&loc) {
+        if let Some(example) = self.example_at(&loc).filter(|_| walk.examples) {
             return example;
         }
         if let Some(value) = map.get("const").or_else(|| map.get("default")) {
@@ -59,24 +78,35 @@ impl Lowerer<'_> {
                 return value.clone();
             }
         }
-        if depth > MAX_DEPTH || path.contains(&loc) {
+        if depth > MAX_DEPTH || walk.path.contains(&loc) {
             return smallest(map);
         }
-        path.push(loc.clone());
-        let value = self.composed_sample(&loc, map, depth, path);
-        path.pop();
+        walk.path.push(loc.clone());
+        let value = self.composed_sample(&loc, map, depth, walk);
+        walk.path.pop();
         value
     }
 
-    fn composed_sample(&self, loc: &Loc, map: &Map<String, Value>, depth: usize, path: &mut Vec<Loc>) -> Value {
+    fn composed_sample(&self, loc: &Loc, map: &Map<String, Value>, depth: usize, walk: &mut Walk) -> Value {
         if let Some(Value::Array(parts)) = map.get("allOf") {
             let mut merged = Value::Null;
             for index in 0..parts.len() {
-                let part = self.schema_sample(&loc.child("allOf").index(index), depth + 1, path);
+                let part = self.schema_sample(&loc.child("allOf").index(index), depth + 1, walk);
                 merged = merge(merged, part);
             }
-            let own = self.typed_sample(loc, map, depth, path, &[]);
-            return merge(merged, own);
+            // The allOf's own keywords add to the parts only when they say something.
+            if map.contains_key("type") || has_properties(map) {
+                merged = merge(merged, self.typed_sample(loc, map, depth, walk, &[]));
+            }
+            // A part may require a property another part defines.
+            if let Value::Object(object) = &mut merged {
+                for (name, at) in self.all_of_required(loc, parts.len()) {
+                    if !object.contains_key(&name) {
+                        object.insert(name, self.schema_sample(&at, depth + 1, walk));
+                    }
+                }
+            }
+            return merged;
         }
         for keyword in ["oneOf", "anyOf"] {
             if let Some(Value::Array(branches)) = map.get(keyword) {
@@ -84,12 +114,12 @@ impl Lowerer<'_> {
                     .map(|i| loc.child(keyword).index(i))
                     .find(|b| !self.is_null_sample_branch(b));
                 if let Some(branch) = chosen {
-                    let mut value = self.schema_sample(&branch, depth + 1, path);
+                    let mut value = self.schema_sample(&branch, depth + 1, walk);
                     if has_properties(map) {
                         // A branch may only list which of the common properties it
                         // requires: those are sampled from the common definition.
                         let required = self.required_of(&branch);
-                        let common = self.typed_sample(loc, map, depth, path, &required);
+                        let common = self.typed_sample(loc, map, depth, walk, &required);
                         value = merge(common, value.is_object().then_some(value).unwrap_or_default());
                     }
                     self.set_tag(map, &branch, &mut value);
@@ -97,7 +127,20 @@ impl Lowerer<'_> {
                 }
             }
         }
-        self.typed_sample(loc, map, depth, path, &[])
+        self.typed_sample(loc, map, depth, walk, &[])
+    }
+
+    /// The properties an allOf's parts require, each with the schema a part gives it.
+    fn all_of_required(&self, loc: &Loc, parts: usize) -> Vec<(String, Loc)> {
+        let parts: Vec<Loc> = (0..parts)
+            .filter_map(|i| self.sources.follow(&loc.child("allOf").index(i)).ok())
+            .chain(std::iter::once(loc.clone()))
+            .collect();
+        let required = parts.iter().flat_map(|part| self.required_of(part));
+        let defined = |name: &str| {
+            parts.iter().map(|part| part.child("properties").child(name)).find(|at| self.sources.get(at).is_some())
+        };
+        required.filter_map(|name| defined(&name).map(|at| (name, at))).collect()
     }
 
     /// The `required` list of the schema at `loc`.
@@ -142,7 +185,7 @@ impl Lowerer<'_> {
         loc: &Loc,
         map: &Map<String, Value>,
         depth: usize,
-        path: &mut Vec<Loc>,
+        walk: &mut Walk,
         also_required: &[String],
     ) -> Value {
         let declared = match map.get("type") {
@@ -167,18 +210,18 @@ impl Lowerer<'_> {
                         let at = loc.child("properties").child(name);
                         let read_only = self.sources.get(&at).and_then(|p| p.get("readOnly")) == Some(&Value::Bool(true));
                         if !read_only {
-                            object.insert(name.clone(), self.schema_sample(&at, depth + 1, path));
+                            object.insert(name.clone(), self.schema_sample(&at, depth + 1, walk));
                         }
                     }
                 }
                 Value::Object(object)
             }
             "array" => {
-                let item = self.schema_sample(&loc.child("items"), depth + 1, path);
+                let item = self.schema_sample(&loc.child("items"), depth + 1, walk);
                 let count = map.get("minItems").and_then(Value::as_u64).unwrap_or(1).clamp(1, 3);
                 Value::Array(vec![item; usize::try_from(count).unwrap_or(1)])
             }
-            "integer" => json!(number(map, true)),
+            "integer" => integer(map),
             "number" => json!(number(map, false)),
             "boolean" => json!(true),
             "string" => json!(string(map)),
@@ -197,7 +240,7 @@ fn smallest(map: &Map<String, Value>) -> Value {
     match map.get("type").and_then(Value::as_str) {
         Some("array") => json!([]),
         Some("string") => json!(string(map)),
-        Some("integer") => json!(number(map, true)),
+        Some("integer") => integer(map),
         Some("number") => json!(number(map, false)),
         Some("boolean") => json!(true),
         _ => json!({}),
@@ -218,6 +261,16 @@ fn merge(base: Value, part: Value) -> Value {
 
 /// A number within `minimum`/`maximum` (exclusive bounds respected), a multiple of
 /// `multipleOf` when one is asked for.
+/// An integer its bounds accept, written as one (`1`, not `1.0`).
+fn integer(map: &Map<String, Value>) -> Value {
+    let value = number(map, true);
+    if value.abs() < 9.0e15 {
+        json!(value as i64)
+    } else {
+        json!(value)
+    }
+}
+
 fn number(map: &Map<String, Value>, integer: bool) -> f64 {
     let bound = |key: &str| map.get(key).and_then(Value::as_f64);
     let exclusive = |key: &str, flag: &str| match map.get(key) {
@@ -259,14 +312,56 @@ fn string(map: &Map<String, Value>) -> String {
         Some("duration") => "P1D",
         _ => "sample",
     };
-    let mut text = by_format.to_owned();
     let min = map.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
     let max = map.get("maxLength").and_then(Value::as_u64).map(|m| m as usize);
-    while text.chars().count() < min {
-        text.push('x');
+    let fit = |text: &str| {
+        let mut text = text.to_owned();
+        while text.chars().count() < min {
+            text.push('x');
+        }
+        if let Some(max) = max {
+            text = text.chars().take(max.max(min)).collect();
+        }
+        text
+    };
+    let pattern = map.get("pattern").and_then(Value::as_str).and_then(compile);
+    let Some(pattern) = pattern else {
+        return fit(by_format);
+    };
+    let prefix = literal_prefix(map.get("pattern").and_then(Value::as_str).unwrap_or(""));
+    let prefixed = ["", "sample", "1", "_sample"].map(|tail| format!("{prefix}{tail}"));
+    std::iter::once(by_format)
+        .chain(PATTERN_CANDIDATES.iter().copied())
+        .chain(prefixed.iter().map(String::as_str))
+        .map(fit)
+        .find(|text| pattern.is_match(text))
+        .unwrap_or_else(|| fit(by_format))
+}
+
+/// The text an anchored pattern starts with (`^/v1/customers` → `/v1/customers`).
+fn literal_prefix(pattern: &str) -> String {
+    let Some(rest) = pattern.strip_prefix('^') else {
+        return String::new();
+    };
+    rest.chars()
+        .take_while(|c| !".[](){}*+?|\\$^".contains(*c))
+        .collect()
+}
+
+/// Strings tried, in order, against a `pattern` (common shapes of identifiers, codes
+/// and numbers).
+const PATTERN_CANDIDATES: &[&str] = &[
+    "sample", "1", "12345", "a", "A", "abc", "ABC", "Abc", "a1", "sample-1", "sample_1",
+    "sample.1", "US", "en", "en-US", "USD", "usd", "#ffffff", "ffffff", "0.1", "1.0",
+    "+15555550100", "2024-01-01", "2024-01-01T00:00:00Z", "12:00", "user@example.com",
+    "https://example.com/", "3fa85f64-5717-4562-b3fc-2c963f66afa6", "sample sample",
+];
+
+/// A document's `pattern`, when it is short enough to compile cheaply (they come from
+/// untrusted documents; the regex engine itself runs in linear time).
+fn compile(pattern: &str) -> Option<regex_lite::Regex> {
+    if pattern.len() > 1000 {
+        return None;
     }
-    if let Some(max) = max {
-        text = text.chars().take(max.max(min)).collect();
-    }
-    text
+    regex_lite::RegexBuilder::new(pattern).size_limit(1 << 20).build().ok()
 }
