@@ -54,6 +54,26 @@ fn scalar(value: &Value) -> String {
     }
 }
 
+/// `deepObject`: `name[key]=value`. OpenAPI defines it for one level of scalars; deeper
+/// objects and arrays follow the bracket convention the APIs that use it read (Stripe,
+/// Rails, PHP): `name[a][b]=v`, `name[list][0]=v`.
+fn deep(name: &str, value: &Value, allow_reserved: bool, pairs: &mut Vec<(String, String)>) {
+    match value {
+        Value::Null => {}
+        Value::Object(map) => {
+            for (key, inner) in map {
+                deep(&format!("{name}[{key}]"), inner, allow_reserved, pairs);
+            }
+        }
+        Value::Array(items) => {
+            for (index, inner) in items.iter().enumerate() {
+                deep(&format!("{name}[{index}]"), inner, allow_reserved, pairs);
+            }
+        }
+        scalar_value => pairs.push((encode(name, false), encode(&scalar(scalar_value), allow_reserved))),
+    }
+}
+
 /// Percent-encodes all but RFC 3986 unreserved characters; with `allow_reserved`,
 /// reserved characters stay as they are too (`allowReserved: true`).
 pub fn encode(text: &str, allow_reserved: bool) -> String {
@@ -145,16 +165,17 @@ pub fn query(
     explode: bool,
     allow_reserved: bool,
 ) -> Vec<(String, String)> {
+    if style == Style::DeepObject && matches!(value, Value::Object(_) | Value::Array(_)) {
+        let mut pairs = Vec::new();
+        deep(name, value, allow_reserved, &mut pairs);
+        return pairs;
+    }
     let Some(parts) = parts(value) else {
         return Vec::new();
     };
     let e = |s: &str| encode(s, allow_reserved);
     let named = |v: String| vec![(encode(name, false), v)];
     match (style, explode, parts) {
-        (Style::DeepObject, _, Parts::Pairs(pairs)) => pairs
-            .iter()
-            .map(|(k, v)| (encode(&format!("{name}[{k}]"), false), e(v)))
-            .collect(),
         (Style::SpaceDelimited, _, Parts::List(items)) => {
             named(join(items.iter().map(|i| e(i)), "%20"))
         }
@@ -345,6 +366,16 @@ mod tests {
         let allowed = query("q", &json!("a/b:c"), Style::Form, true, true);
         assert_eq!(allowed, vec![("q".to_owned(), "a/b:c".to_owned())]);
         assert_eq!(encode("~-._", false), "~-._");
+    }
+
+    #[test]
+    fn deep_objects_nest_with_brackets() {
+        let value = json!({"address": {"city": "Köln", "lines": ["a", "b"]}, "n": 1, "skip": null});
+        assert_eq!(
+            query_text(Style::DeepObject, true, &value),
+            "color%5Baddress%5D%5Bcity%5D=K%C3%B6ln&color%5Baddress%5D%5Blines%5D%5B0%5D=a&color%5Baddress%5D%5Blines%5D%5B1%5D=b&color%5Bn%5D=1"
+        );
+        assert_eq!(query_text(Style::DeepObject, true, &json!(["x", "y"])), "color%5B0%5D=x&color%5B1%5D=y");
     }
 
     #[test]

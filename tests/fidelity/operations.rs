@@ -133,13 +133,23 @@ async fn json_and_form_bodies_and_answers_by_status() {
 async fn undocumented_statuses_keep_status_and_body() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(418).set_body_string("short and stout"))
+        .respond_with(
+            ResponseTemplate::new(418)
+                .set_body_string("short and stout")
+                .insert_header("x-request-id", "req-1")
+                .insert_header("set-cookie", "session=echoed-secret"),
+        )
         .mount(&server)
         .await;
     let client = client(&server).with_bearer(Auth::bearer("tok"));
     let error = client.create_pet(CreatePetBody::Json(Pet { id: None, name: "x".into(), owner: None })).await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(418));
     assert_eq!(error.body().unwrap().text(), "short and stout");
+    // The answer's headers are kept for the app (a request ID for support), and only
+    // their names are shown by Debug.
+    assert_eq!(error.headers().unwrap().get("x-request-id").unwrap(), "req-1");
+    let debug = format!("{error:?}");
+    assert!(debug.contains("x-request-id") && !debug.contains("echoed-secret"), "{debug}");
     // `default` documents text: it decodes for any status not listed.
     assert!(matches!(error.documented(), Some(CreatePetError::Default(text)) if text == "short and stout"));
 }

@@ -60,10 +60,56 @@ impl Lowerer<'_> {
         }
     }
 
-    fn schema_sample(&self, loc: &Loc, depth: usize, walk: &mut Walk) -> Value {
-        let Ok(loc) = self.sources.follow(loc) else {
+    fn schema_sample(&self, at: &Loc, depth: usize, walk: &mut Walk) -> Value {
+        let Ok(loc) = self.sources.follow(at) else {
             return Value::Null;
         };
+        let mut value = self.target_sample(&loc, depth, walk);
+        // A `$ref` may sit beside a `required` of its own (OpenAPI 3.1).
+        if loc != *at && depth <= MAX_DEPTH {
+            let required = self.required_of_here(at);
+            self.fill_required(&mut value, &required, &[loc], depth, walk);
+        }
+        value
+    }
+
+    /// Adds the `required` properties a value lacks, sampled from the first of `schemas`
+    /// (or their allOf parts) that defines them.
+    fn fill_required(&self, value: &mut Value, required: &[String], schemas: &[Loc], depth: usize, walk: &mut Walk) {
+        let Value::Object(object) = value else { return };
+        for name in required {
+            if object.contains_key(name) {
+                continue;
+            }
+            if let Some(at) = self.defined_property(schemas, name) {
+                let sample = self.schema_sample(&at, depth + 1, walk);
+                object.insert(name.clone(), sample);
+            }
+        }
+    }
+
+    /// Where one of `schemas` (or one of their allOf parts) defines property `name`.
+    fn defined_property(&self, schemas: &[Loc], name: &str) -> Option<Loc> {
+        schemas.iter().find_map(|schema| {
+            let schema = self.sources.follow(schema).ok()?;
+            let at = schema.child("properties").child(name);
+            if self.sources.get(&at).is_some() {
+                return Some(at);
+            }
+            let parts = self.sources.get(&schema.child("allOf"))?.as_array()?.len();
+            let parts: Vec<Loc> = (0..parts).map(|i| schema.child("allOf").index(i)).collect();
+            self.defined_property(&parts, name)
+        })
+    }
+
+    /// The `required` list written at `loc` itself (without following a `$ref`).
+    fn required_of_here(&self, loc: &Loc) -> Vec<String> {
+        let required = self.sources.get(&loc.child("required")).and_then(Value::as_array);
+        required.map(|r| r.iter().filter_map(Value::as_str).map(str::to_owned).collect()).unwrap_or_default()
+    }
+
+    fn target_sample(&self, loc: &Loc, depth: usize, walk: &mut Walk) -> Value {
+        let loc = loc.clone();
         let Some(map) = self.sources.get(&loc).and_then(Value::as_object) else {
             return json!("sample");
         };
@@ -99,13 +145,9 @@ impl Lowerer<'_> {
                 merged = merge(merged, self.typed_sample(loc, map, depth, walk, &[]));
             }
             // A part may require a property another part defines.
-            if let Value::Object(object) = &mut merged {
-                for (name, at) in self.all_of_required(loc, parts.len()) {
-                    if !object.contains_key(&name) {
-                        object.insert(name, self.schema_sample(&at, depth + 1, walk));
-                    }
-                }
-            }
+            let parts: Vec<Loc> = (0..parts.len()).map(|i| loc.child("allOf").index(i)).collect();
+            let required: Vec<String> = parts.iter().chain([loc]).flat_map(|p| self.required_of(p)).collect();
+            self.fill_required(&mut merged, &required, &parts, depth, walk);
             return merged;
         }
         for keyword in ["oneOf", "anyOf"] {
@@ -128,19 +170,6 @@ impl Lowerer<'_> {
             }
         }
         self.typed_sample(loc, map, depth, walk, &[])
-    }
-
-    /// The properties an allOf's parts require, each with the schema a part gives it.
-    fn all_of_required(&self, loc: &Loc, parts: usize) -> Vec<(String, Loc)> {
-        let parts: Vec<Loc> = (0..parts)
-            .filter_map(|i| self.sources.follow(&loc.child("allOf").index(i)).ok())
-            .chain(std::iter::once(loc.clone()))
-            .collect();
-        let required = parts.iter().flat_map(|part| self.required_of(part));
-        let defined = |name: &str| {
-            parts.iter().map(|part| part.child("properties").child(name)).find(|at| self.sources.get(at).is_some())
-        };
-        required.filter_map(|name| defined(&name).map(|at| (name, at))).collect()
     }
 
     /// The `required` list of the schema at `loc`.
@@ -219,7 +248,8 @@ impl Lowerer<'_> {
             "array" => {
                 let item = self.schema_sample(&loc.child("items"), depth + 1, walk);
                 let count = map.get("minItems").and_then(Value::as_u64).unwrap_or(1).clamp(1, 3);
-                Value::Array(vec![item; usize::try_from(count).unwrap_or(1)])
+                let items = (0..count).map(|i| if i == 0 { item.clone() } else { variant(&item, i) });
+                Value::Array(items.collect())
             }
             "integer" => integer(map),
             "number" => json!(number(map, false)),
@@ -247,6 +277,15 @@ fn smallest(map: &Map<String, Value>) -> Value {
     }
 }
 
+/// Another value like `item` (items of an array may have to be unique).
+fn variant(item: &Value, n: u64) -> Value {
+    match item {
+        Value::String(text) => Value::String(format!("{text}{n}")),
+        Value::Number(number) => number.as_i64().map_or_else(|| item.clone(), |i| json!(i + n as i64)),
+        _ => item.clone(),
+    }
+}
+
 /// Objects merge (the later part's properties win); anything else is replaced.
 fn merge(base: Value, part: Value) -> Value {
     match (base, part) {
@@ -264,7 +303,7 @@ fn merge(base: Value, part: Value) -> Value {
 /// An integer its bounds accept, written as one (`1`, not `1.0`).
 fn integer(map: &Map<String, Value>) -> Value {
     let value = number(map, true);
-    if value.abs() < 9.0e15 {
+    if value.fract() == 0.0 && value.abs() < 9.2e18 {
         json!(value as i64)
     } else {
         json!(value)
