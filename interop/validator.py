@@ -74,8 +74,9 @@ def serve(document, responses, port):
     base = f"http://127.0.0.1:{port}"
     # The document is judged as it is: the specification validator is off so that a
     # document with a flaw elsewhere can still judge the requests it describes.
+    tree, deep = served_here(document, base)
     openapi = OpenAPI.from_dict(
-        served_here(document, base),
+        tree,
         base_uri=Path(document).resolve().as_uri(),
         config=Config(spec_validator_cls=None),
     )
@@ -106,6 +107,10 @@ def serve(document, responses, port):
                 for e in openapi.iter_request_errors(request)
                 if not absent_and_unreadable(e, request)
             ]
+            nested = unreadable(deep.get((self.command.upper(), template), {}), body)
+            if errors and nested:
+                reason = f"openapi-core cannot read nested deepObject fields: {', '.join(nested)}"
+                return self.answer(500, {"validator": "openapi-core", "validator_error": reason})
             if errors:
                 return self.answer(422, {"validator": "openapi-core", "errors": errors})
             answer = answers.get(f"{self.command.upper()} {template}")
@@ -160,14 +165,14 @@ def served_here(document, base):
     except ValueError:
         tree = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     tree["servers"] = [{"url": base}]
-    readable_encodings(tree)
+    deep = readable_encodings(tree)
     for item in (tree.get("paths") or {}).values():
         if isinstance(item, dict):
             item.pop("servers", None)
             for operation in item.values():
                 if isinstance(operation, dict):
                     operation.pop("servers", None)
-    return tree
+    return tree, deep
 
 
 def readable_encodings(tree):
@@ -186,16 +191,37 @@ def readable_encodings(tree):
             seen += 1
         return schema if isinstance(schema, dict) else {}
 
-    for item in (tree.get("paths") or {}).values():
-        for operation in (item or {}).values() if isinstance(item, dict) else []:
+    deep = {}
+    for template, item in (tree.get("paths") or {}).items():
+        for method, operation in item.items() if isinstance(item, dict) else []:
             body = resolve(operation.get("requestBody")) if isinstance(operation, dict) else {}
             for media in (body.get("content") or {}).values():
                 encoding = media.get("encoding") or {}
                 properties = resolve(media.get("schema")).get("properties") or {}
                 for name in list(encoding):
                     style = encoding[name].get("style") if isinstance(encoding[name], dict) else None
-                    if style == "deepObject" and resolve(properties.get(name)).get("type") != "object":
+                    if style != "deepObject":
+                        continue
+                    dropped = resolve(properties.get(name)).get("type") != "object"
+                    deep.setdefault((method.upper(), template), {})[name] = dropped
+                    if dropped:
                         del encoding[name]
+    return deep
+
+
+def unreadable(deep, body):
+    """The deepObject fields of a form body openapi-core cannot read: nested deeper than
+    one level, or encoding an array (`items[0][price]=…`, the convention of the APIs
+    that use deepObject)."""
+    keys = [key for key, _ in parse_qsl(body.decode("utf-8", "replace"))]
+    return sorted(
+        {
+            name
+            for name, dropped in deep.items()
+            for key in keys
+            if key.startswith(name + "[") and (dropped or "][" in key)
+        }
+    )
 
 
 def explain(error):

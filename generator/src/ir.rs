@@ -226,7 +226,14 @@ pub enum Scalar {
 }
 
 /// Methods every generated `Client` has of its own; operations never take these names.
-pub const CLIENT_METHODS: &[&str] = &["new", "base_url", "http", "with_auth", "with_options", "auth"];
+pub const CLIENT_METHODS: &[&str] = &[
+    "new",
+    "base_url",
+    "http",
+    "with_auth",
+    "with_options",
+    "auth",
+];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {

@@ -121,7 +121,10 @@ pub fn document(entry: &Path, options: &Options) -> Result<Value, Diagnostics> {
     if let Some(overlay) = &options.overlay {
         apply_overlay(&mut sources, overlay)?;
     }
-    Ok(sources.get(&sources.entry()).cloned().unwrap_or(Value::Null))
+    Ok(sources
+        .get(&sources.entry())
+        .cloned()
+        .unwrap_or(Value::Null))
 }
 
 fn apply_overlay(sources: &mut Sources, overlay_path: &Path) -> Result<(), Diagnostics> {

@@ -553,7 +553,8 @@ impl Multipart {
         self.part(name, None, None, Bytes::copy_from_slice(value.as_bytes()))
     }
 
-    /// A part holding a value as JSON (objects and arrays; strings as text, as forms do).
+    /// A part holding a value: strings, numbers and booleans as text, objects as JSON,
+    /// arrays as one part per item (OpenAPI's default for each).
     pub fn value<T: Serialize + ?Sized>(self, name: &str, value: &T) -> Multipart {
         match serde_json::to_value(value) {
             Ok(Value::String(text)) => self.text(name, &text),
@@ -561,12 +562,17 @@ impl Multipart {
             Ok(scalar @ (Value::Bool(_) | Value::Number(_))) => {
                 self.text(name, &scalar.to_string())
             }
-            Ok(other) => self.part(
-                name,
-                None,
-                Some("application/json"),
-                Bytes::from(other.to_string()),
-            ),
+            // An array is one part per item under the same name (as files are).
+            Ok(Value::Array(items)) => items.iter().fold(self, |form, item| form.value(name, item)),
+            Ok(other) => self.json(name, &other),
+        }
+    }
+
+    /// A part holding `value` as JSON (`application/json`), whatever its shape.
+    pub fn json<T: Serialize + ?Sized>(self, name: &str, value: &T) -> Multipart {
+        match serde_json::to_vec(value) {
+            Ok(bytes) => self.part(name, None, Some("application/json"), Bytes::from(bytes)),
+            Err(_) => self,
         }
     }
 

@@ -562,7 +562,14 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
             .field("origin", &self.inner.origin)
             .field("attempts", &self.inner.attempts)
             // Names only: a header's value may be a credential a server echoes.
-            .field("headers", &self.inner.headers.as_ref().map(|h| h.keys().collect::<Vec<_>>()))
+            .field(
+                "headers",
+                &self
+                    .inner
+                    .headers
+                    .as_ref()
+                    .map(|h| h.keys().collect::<Vec<_>>()),
+            )
             .finish()
     }
 }

@@ -70,7 +70,10 @@ fn deep(name: &str, value: &Value, allow_reserved: bool, pairs: &mut Vec<(String
                 deep(&format!("{name}[{index}]"), inner, allow_reserved, pairs);
             }
         }
-        scalar_value => pairs.push((encode(name, false), encode(&scalar(scalar_value), allow_reserved))),
+        scalar_value => pairs.push((
+            encode(name, false),
+            encode(&scalar(scalar_value), allow_reserved),
+        )),
     }
 }
 
@@ -375,7 +378,10 @@ mod tests {
             query_text(Style::DeepObject, true, &value),
             "color%5Baddress%5D%5Bcity%5D=K%C3%B6ln&color%5Baddress%5D%5Blines%5D%5B0%5D=a&color%5Baddress%5D%5Blines%5D%5B1%5D=b&color%5Bn%5D=1"
         );
-        assert_eq!(query_text(Style::DeepObject, true, &json!(["x", "y"])), "color%5B0%5D=x&color%5B1%5D=y");
+        assert_eq!(
+            query_text(Style::DeepObject, true, &json!(["x", "y"])),
+            "color%5B0%5D=x&color%5B1%5D=y"
+        );
     }
 
     #[test]

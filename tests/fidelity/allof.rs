@@ -34,3 +34,13 @@ fn null_only_where_every_part_allows_it() {
     assert_eq!(serde_json::to_value(&decoded).expect("encodes"), value);
     assert!(serde_json::from_value::<NullableOnlyWhereAllAllow>(json!({"a": null, "b": null})).is_err());
 }
+
+#[test]
+fn a_required_property_nothing_defines_still_travels() {
+    let value = json!({"id": 7, "login": "ann"});
+    let decoded: RequiredButUndefined = serde_json::from_value(value.clone()).expect("decodes");
+    assert_eq!(decoded.id, json!(7));
+    assert_eq!(serde_json::to_value(&decoded).expect("encodes"), value);
+    let missing = serde_json::from_value::<RequiredButUndefined>(json!({"login": "ann"}));
+    assert!(missing.is_err(), "a required property may not be missing");
+}

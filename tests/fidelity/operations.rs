@@ -204,6 +204,9 @@ async fn multipart_with_a_file_part() {
         file: auth_runtime::Bytes::from_static(b"\x89PNG-bytes"),
         note: Some("hello".into()),
         meta: Some(UploadRequestMeta { size: Some(9) }),
+        pages: Some(vec![auth_runtime::Bytes::from_static(b"p1"), auth_runtime::Bytes::from_static(b"p2")]),
+        tags: Some(vec!["a".into(), "b".into()]),
+        labels: Some(vec!["x".into()]),
     };
     let uploaded = client(&server).with_oauth(Auth::bearer("tok")).upload(Some(&body)).await.unwrap();
     assert_eq!(uploaded.body.id.as_deref(), Some("u1"));
@@ -213,6 +216,11 @@ async fn multipart_with_a_file_part() {
     assert!(content_type.starts_with("multipart/form-data; boundary="), "{content_type}");
     let text = String::from_utf8_lossy(&request.body);
     assert!(text.contains("name=\"file\"; filename=\"file\"\r\nContent-Type: image/png\r\n\r\n\u{fffd}PNG-bytes"), "{text}");
+    // Arrays: one part per item under the property's name, unless the encoding says JSON.
+    assert!(text.contains("name=\"pages\"; filename=\"pages\"\r\nContent-Type: application/octet-stream\r\n\r\np1\r\n"), "{text}");
+    assert!(text.contains("name=\"pages\"; filename=\"pages\"\r\nContent-Type: application/octet-stream\r\n\r\np2\r\n"), "{text}");
+    assert!(text.contains("name=\"tags\"\r\n\r\na\r\n") && text.contains("name=\"tags\"\r\n\r\nb\r\n"), "{text}");
+    assert!(text.contains("name=\"labels\"\r\nContent-Type: application/json\r\n\r\n[\"x\"]\r\n"), "{text}");
     assert!(text.contains("name=\"note\"\r\n\r\nhello"), "{text}");
     assert!(text.contains("name=\"meta\"\r\nContent-Type: application/json\r\n\r\n{\"size\":9}"), "{text}");
 }

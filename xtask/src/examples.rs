@@ -52,7 +52,8 @@ struct Row {
     failure: Option<String>,
 }
 
-const USAGE: &str = "usage: cargo xtask examples [DOCUMENT…] [--overlay <FILE>] [--specs] [--corpus] [--strict]";
+const USAGE: &str =
+    "usage: cargo xtask examples [DOCUMENT…] [--overlay <FILE>] [--specs] [--corpus] [--strict]";
 
 pub fn run(args: &[&str]) -> Result<(), String> {
     let strict = args.contains(&"--strict");

@@ -31,10 +31,13 @@ impl Interop {
     pub fn prism(&self, document: &Path, port: u16) -> Result<(Command, u16), String> {
         self.install_prism()?;
         let mut command = Command::new(self.installed.join("node_modules/.bin/prism"));
-        command
-            .arg("mock")
-            .arg(document)
-            .args(["-h", "127.0.0.1", "-p", &port.to_string(), "--errors"]);
+        command.arg("mock").arg(document).args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port.to_string(),
+            "--errors",
+        ]);
         Ok((command, port))
     }
 
@@ -61,11 +64,9 @@ impl Interop {
                 std::fs::copy(self.sources.join(file), self.installed.join(file))
                     .map_err(|e| format!("{file}: {e}"))?;
             }
-            run(
-                Command::new("npm")
-                    .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-                    .current_dir(&self.installed),
-            )
+            run(Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+                .current_dir(&self.installed))
         })
     }
 
@@ -74,7 +75,13 @@ impl Interop {
             let venv = self.installed.join("venv");
             run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
             run(Command::new(venv.join("bin/pip"))
-                .args(["install", "--quiet", "--disable-pip-version-check", "--no-deps", "-r"])
+                .args([
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    "--no-deps",
+                    "-r",
+                ])
                 .arg(self.sources.join("requirements.txt")))
         })
     }
@@ -90,7 +97,10 @@ impl Interop {
         if std::fs::read(&stamp).is_ok_and(|done| done == wanted) {
             return Ok(());
         }
-        eprintln!("installing interop/{lockfile} into {}", self.installed.display());
+        eprintln!(
+            "installing interop/{lockfile} into {}",
+            self.installed.display()
+        );
         install()?;
         std::fs::write(&stamp, wanted).map_err(|e| e.to_string())
     }

@@ -91,6 +91,13 @@ impl Client {
                 .with_auth("clientBasic", ::auth_runtime::Auth::basic(credentials)),
         }
     }
+    /// How calls are made: whether `POST`/`PATCH` are retried too, how much of an
+    /// answer is read.
+    pub fn with_options(self, options: ::auth_runtime::CallOptions) -> Self {
+        Self {
+            api: self.api.with_options(options),
+        }
+    }
     /// The base URL requests go to.
     pub fn base_url(&self) -> &::auth_runtime::BaseUrl {
         self.api.base_url()

@@ -58,6 +58,13 @@ impl Client {
             api: self.api.with_auth(scheme, auth),
         }
     }
+    /// How calls are made: whether `POST`/`PATCH` are retried too, how much of an
+    /// answer is read.
+    pub fn with_options(self, options: ::auth_runtime::CallOptions) -> Self {
+        Self {
+            api: self.api.with_options(options),
+        }
+    }
     /// The base URL requests go to.
     pub fn base_url(&self) -> &::auth_runtime::BaseUrl {
         self.api.base_url()

@@ -267,16 +267,25 @@ fn multipart(api: &Api, content: &Content, value: TokenStream) -> TokenStream {
     let parts = fields.iter().map(|field| {
         let name = ident(&field.name);
         let wire = &field.wire_name;
+        let encoded = content
+            .encoding
+            .iter()
+            .find(|e| &e.property == wire)
+            .and_then(|e| e.content_type.clone());
+        let file_type = encoded
+            .clone()
+            .unwrap_or_else(|| "application/octet-stream".to_owned());
         let part = match &field.ty {
             TypeRef::Binary => {
-                let content_type = content
-                    .encoding
-                    .iter()
-                    .find(|e| &e.property == wire)
-                    .and_then(|e| e.content_type.clone())
-                    .unwrap_or_else(|| "application/octet-stream".to_owned());
-                quote!(form.file(#wire, #wire, #content_type, ::std::clone::Clone::clone(part)))
+                quote!(form.file(#wire, #wire, #file_type, ::std::clone::Clone::clone(part)))
             }
+            // An array of files is one part per file, all under the property's name.
+            TypeRef::Array(item) if **item == TypeRef::Binary => quote! {
+                part.iter().fold(form, |form, file| {
+                    form.file(#wire, #wire, #file_type, ::std::clone::Clone::clone(file))
+                })
+            },
+            _ if encoded.as_deref().is_some_and(is_json_media) => quote!(form.json(#wire, part)),
             _ => quote!(form.value(#wire, part)),
         };
         match field.presence {
@@ -293,6 +302,12 @@ fn multipart(api: &Api, content: &Content, value: TokenStream) -> TokenStream {
         #(#parts)*
         form
     })
+}
+
+/// `application/json` and `…+json`.
+fn is_json_media(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("application/json") || essence.ends_with("+json")
 }
 
 /// Variant names for a body's media types, by how each is written (`Json`, `Form`,

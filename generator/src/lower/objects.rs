@@ -115,6 +115,7 @@ impl Lowerer<'_> {
                 self.schema(&at, &Hint::context(&format!("{parent} Value")))
                     .into_type()
             });
+        fields.extend(undefined_required(&gathered, &additional, &mut names));
         Struct {
             fields,
             additional,
@@ -391,4 +392,36 @@ fn is_objectish(map: &Map<String, Value>) -> bool {
 /// Two JSON types some value has both of (an integer is a number).
 fn compatible(a: &str, b: &str) -> bool {
     a == b || matches!((a, b), ("integer", "number") | ("number", "integer"))
+}
+
+/// Properties that `required` names and no part defines: they must still travel, as
+/// what other properties may be (any JSON value unless `additionalProperties` says).
+fn undefined_required(
+    gathered: &Parts,
+    additional: &Option<TypeRef>,
+    names: &mut Namespace,
+) -> Vec<Field> {
+    let mut undefined: Vec<&String> = gathered
+        .required
+        .iter()
+        .filter(|name| !gathered.definitions.contains_key(*name))
+        .collect();
+    undefined.sort();
+    undefined
+        .into_iter()
+        .map(|wire_name| {
+            let name = names.unique(names::snake(wire_name));
+            Field {
+                secret: is_secret(&name, &Value::Null),
+                name,
+                wire_name: (*wire_name).clone(),
+                ty: additional.clone().unwrap_or(TypeRef::Any),
+                presence: Presence::Required,
+                docs: Docs(vec![
+                    "Required by the document, which does not define it.".to_owned(),
+                ]),
+                access: Access::ReadWrite,
+            }
+        })
+        .collect()
 }

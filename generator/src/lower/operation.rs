@@ -174,7 +174,11 @@ impl Lowerer<'_> {
             None => TypeRef::Any,
         };
         self.holder_examples(&loc, schema.as_ref(), &ty);
-        let samples = if self.samples { self.samples(&loc, schema.as_ref()) } else { Vec::new() };
+        let samples = if self.samples {
+            self.samples(&loc, schema.as_ref())
+        } else {
+            Vec::new()
+        };
         let (style, explode) = self.style(&loc, map, location);
         Some(Parameter {
             name: names::snake(wire_name),

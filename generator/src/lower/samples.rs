@@ -30,7 +30,10 @@ impl Lowerer<'_> {
         }
         if let Some(schema) = schema {
             for examples in [true, false] {
-                let walk = &mut Walk { path: Vec::new(), examples };
+                let walk = &mut Walk {
+                    path: Vec::new(),
+                    examples,
+                };
                 let sample = self.schema_sample(schema, 0, walk);
                 if !samples.contains(&sample) {
                     samples.push(sample);
@@ -53,7 +56,10 @@ impl Lowerer<'_> {
             Value::Array(values) => values.first().cloned(),
             Value::Object(named) => {
                 let name = named.keys().next()?;
-                let example = self.sources.follow(&holder.child("examples").child(name)).ok()?;
+                let example = self
+                    .sources
+                    .follow(&holder.child("examples").child(name))
+                    .ok()?;
                 self.sources.get(&example.child("value")).cloned()
             }
             _ => None,
@@ -75,7 +81,14 @@ impl Lowerer<'_> {
 
     /// Adds the `required` properties a value lacks, sampled from the first of `schemas`
     /// (or their allOf parts) that defines them.
-    fn fill_required(&self, value: &mut Value, required: &[String], schemas: &[Loc], depth: usize, walk: &mut Walk) {
+    fn fill_required(
+        &self,
+        value: &mut Value,
+        required: &[String],
+        schemas: &[Loc],
+        depth: usize,
+        walk: &mut Walk,
+    ) {
         let Value::Object(object) = value else { return };
         for name in required {
             if object.contains_key(name) {
@@ -104,8 +117,18 @@ impl Lowerer<'_> {
 
     /// The `required` list written at `loc` itself (without following a `$ref`).
     fn required_of_here(&self, loc: &Loc) -> Vec<String> {
-        let required = self.sources.get(&loc.child("required")).and_then(Value::as_array);
-        required.map(|r| r.iter().filter_map(Value::as_str).map(str::to_owned).collect()).unwrap_or_default()
+        let required = self
+            .sources
+            .get(&loc.child("required"))
+            .and_then(Value::as_array);
+        required
+            .map(|r| {
+                r.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     fn target_sample(&self, loc: &Loc, depth: usize, walk: &mut Walk) -> Value {
@@ -133,10 +156,31 @@ impl Lowerer<'_> {
         value
     }
 
-    fn composed_sample(&self, loc: &Loc, map: &Map<String, Value>, depth: usize, walk: &mut Walk) -> Value {
+    fn composed_sample(
+        &self,
+        loc: &Loc,
+        map: &Map<String, Value>,
+        depth: usize,
+        walk: &mut Walk,
+    ) -> Value {
         if let Some(Value::Array(parts)) = map.get("allOf") {
             let mut merged = Value::Null;
-            for index in 0..parts.len() {
+            for (index, part) in parts.iter().enumerate() {
+                // A part of annotations only (`{description: …}`) adds no value.
+                let shaped = [
+                    "$ref",
+                    "type",
+                    "properties",
+                    "items",
+                    "allOf",
+                    "oneOf",
+                    "anyOf",
+                    "enum",
+                    "const",
+                ];
+                if !shaped.iter().any(|k| part.get(k).is_some()) {
+                    continue;
+                }
                 let part = self.schema_sample(&loc.child("allOf").index(index), depth + 1, walk);
                 merged = merge(merged, part);
             }
@@ -145,8 +189,14 @@ impl Lowerer<'_> {
                 merged = merge(merged, self.typed_sample(loc, map, depth, walk, &[]));
             }
             // A part may require a property another part defines.
-            let parts: Vec<Loc> = (0..parts.len()).map(|i| loc.child("allOf").index(i)).collect();
-            let required: Vec<String> = parts.iter().chain([loc]).flat_map(|p| self.required_of(p)).collect();
+            let parts: Vec<Loc> = (0..parts.len())
+                .map(|i| loc.child("allOf").index(i))
+                .collect();
+            let required: Vec<String> = parts
+                .iter()
+                .chain([loc])
+                .flat_map(|p| self.required_of(p))
+                .collect();
             self.fill_required(&mut merged, &required, &parts, depth, walk);
             return merged;
         }
@@ -162,7 +212,12 @@ impl Lowerer<'_> {
                         // requires: those are sampled from the common definition.
                         let required = self.required_of(&branch);
                         let common = self.typed_sample(loc, map, depth, walk, &required);
-                        value = merge(common, value.is_object().then_some(value).unwrap_or_default());
+                        let own = if value.is_object() {
+                            value
+                        } else {
+                            Value::Null
+                        };
+                        value = merge(common, own);
                     }
                     self.set_tag(map, &branch, &mut value);
                     return value;
@@ -175,33 +230,64 @@ impl Lowerer<'_> {
     /// The `required` list of the schema at `loc`.
     fn required_of(&self, loc: &Loc) -> Vec<String> {
         let target = self.sources.follow(loc).ok();
-        let map = target.as_ref().and_then(|t| self.sources.get(t)).and_then(Value::as_object);
-        let required = map.and_then(|m| m.get("required")).and_then(Value::as_array);
-        required.map(|r| r.iter().filter_map(Value::as_str).map(str::to_owned).collect()).unwrap_or_default()
+        let map = target
+            .as_ref()
+            .and_then(|t| self.sources.get(t))
+            .and_then(Value::as_object);
+        let required = map
+            .and_then(|m| m.get("required"))
+            .and_then(Value::as_array);
+        required
+            .map(|r| {
+                r.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     fn is_null_sample_branch(&self, branch: &Loc) -> bool {
         let target = self.sources.follow(branch).ok();
-        let map = target.as_ref().and_then(|t| self.sources.get(t)).and_then(Value::as_object);
+        let map = target
+            .as_ref()
+            .and_then(|t| self.sources.get(t))
+            .and_then(Value::as_object);
         map.and_then(|m| m.get("type")).and_then(Value::as_str) == Some("null")
     }
 
     /// A discriminated branch gets its tag (the mapping's key, else its component name).
     fn set_tag(&self, map: &Map<String, Value>, branch: &Loc, value: &mut Value) {
-        let Some(discriminator) = map.get("discriminator") else { return };
-        let Some(property) = discriminator.get("propertyName").and_then(Value::as_str) else { return };
-        let Some(object) = value.as_object_mut() else { return };
+        let Some(discriminator) = map.get("discriminator") else {
+            return;
+        };
+        let Some(property) = discriminator.get("propertyName").and_then(Value::as_str) else {
+            return;
+        };
+        let Some(object) = value.as_object_mut() else {
+            return;
+        };
         if object.contains_key(property) {
             return;
         }
         let target = self.sources.follow(branch).ok();
-        let mapped = discriminator.get("mapping").and_then(Value::as_object).and_then(|mapping| {
-            mapping.iter().find_map(|(tag, to)| {
-                let to = self.sources.resolve(branch, to.as_str()?).ok()?;
-                (Some(&to) == target.as_ref()).then(|| tag.clone())
-            })
+        let mapped = discriminator
+            .get("mapping")
+            .and_then(Value::as_object)
+            .and_then(|mapping| {
+                mapping.iter().find_map(|(tag, to)| {
+                    let to = self.sources.resolve(branch, to.as_str()?).ok()?;
+                    (Some(&to) == target.as_ref()).then(|| tag.clone())
+                })
+            });
+        let tag = mapped.or_else(|| {
+            target
+                .as_ref()?
+                .pointer
+                .rsplit('/')
+                .next()
+                .map(str::to_owned)
         });
-        let tag = mapped.or_else(|| target.as_ref()?.pointer.rsplit('/').next().map(str::to_owned));
         if let Some(tag) = tag {
             object.insert(property.to_owned(), Value::String(tag));
         }
@@ -219,7 +305,10 @@ impl Lowerer<'_> {
     ) -> Value {
         let declared = match map.get("type") {
             Some(Value::String(t)) => Some(t.as_str()),
-            Some(Value::Array(types)) => types.iter().filter_map(Value::as_str).find(|t| *t != "null"),
+            Some(Value::Array(types)) => types
+                .iter()
+                .filter_map(Value::as_str)
+                .find(|t| *t != "null"),
             _ => None,
         };
         let kind = declared.unwrap_or(if has_properties(map) {
@@ -237,18 +326,34 @@ impl Lowerer<'_> {
                 if let Some(Value::Object(properties)) = map.get("properties") {
                     for name in properties.keys().filter(|n| required.contains(n)) {
                         let at = loc.child("properties").child(name);
-                        let read_only = self.sources.get(&at).and_then(|p| p.get("readOnly")) == Some(&Value::Bool(true));
+                        let read_only = self.sources.get(&at).and_then(|p| p.get("readOnly"))
+                            == Some(&Value::Bool(true));
                         if !read_only {
                             object.insert(name.clone(), self.schema_sample(&at, depth + 1, walk));
                         }
                     }
                 }
+                // Required but defined nowhere here: any value will do.
+                let defined = |name: &String| matches!(map.get("properties"), Some(Value::Object(p)) if p.contains_key(name));
+                for name in required.into_iter().filter(|name| !defined(name)) {
+                    object.entry(name).or_insert_with(|| json!(UNDEFINED));
+                }
                 Value::Object(object)
             }
             "array" => {
                 let item = self.schema_sample(&loc.child("items"), depth + 1, walk);
-                let count = map.get("minItems").and_then(Value::as_u64).unwrap_or(1).clamp(1, 3);
-                let items = (0..count).map(|i| if i == 0 { item.clone() } else { variant(&item, i) });
+                let count = map
+                    .get("minItems")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(1)
+                    .clamp(1, 3);
+                let items = (0..count).map(|i| {
+                    if i == 0 {
+                        item.clone()
+                    } else {
+                        variant(&item, i)
+                    }
+                });
                 Value::Array(items.collect())
             }
             "integer" => integer(map),
@@ -281,16 +386,26 @@ fn smallest(map: &Map<String, Value>) -> Value {
 fn variant(item: &Value, n: u64) -> Value {
     match item {
         Value::String(text) => Value::String(format!("{text}{n}")),
-        Value::Number(number) => number.as_i64().map_or_else(|| item.clone(), |i| json!(i + n as i64)),
+        Value::Number(number) => number
+            .as_i64()
+            .map_or_else(|| item.clone(), |i| json!(i + n as i64)),
         _ => item.clone(),
     }
 }
+
+/// The sample of a property that is required where it is not defined.
+const UNDEFINED: &str = "sample";
 
 /// Objects merge (the later part's properties win); anything else is replaced.
 fn merge(base: Value, part: Value) -> Value {
     match (base, part) {
         (Value::Object(mut base), Value::Object(part)) => {
-            base.extend(part);
+            for (name, value) in part {
+                // A part that only requires a property does not replace its sample.
+                if value != UNDEFINED || !base.contains_key(&name) {
+                    base.insert(name, value);
+                }
+            }
             Value::Object(base)
         }
         (base, Value::Null) => base,
@@ -314,22 +429,34 @@ fn number(map: &Map<String, Value>, integer: bool) -> f64 {
     let bound = |key: &str| map.get(key).and_then(Value::as_f64);
     let exclusive = |key: &str, flag: &str| match map.get(key) {
         Some(Value::Number(n)) => n.as_f64(),
-        _ if map.get(flag) == Some(&Value::Bool(true)) => bound(flag.trim_start_matches("exclusive").to_lowercase().as_str()),
+        _ if map.get(flag) == Some(&Value::Bool(true)) => {
+            bound(flag.trim_start_matches("exclusive").to_lowercase().as_str())
+        }
         _ => None,
     };
     let step = if integer { 1.0 } else { 0.5 };
-    let low = match (bound("minimum"), exclusive("exclusiveMinimum", "exclusiveMinimum")) {
+    let low = match (
+        bound("minimum"),
+        exclusive("exclusiveMinimum", "exclusiveMinimum"),
+    ) {
         (_, Some(e)) => Some(e + step),
         (Some(m), None) => Some(m),
         (None, None) => None,
     };
-    let high = match (bound("maximum"), exclusive("exclusiveMaximum", "exclusiveMaximum")) {
+    let high = match (
+        bound("maximum"),
+        exclusive("exclusiveMaximum", "exclusiveMaximum"),
+    ) {
         (_, Some(e)) => Some(e - step),
         (Some(m), None) => Some(m),
         (None, None) => None,
     };
     let mut value = low.unwrap_or_else(|| high.map_or(1.0, |h| h.min(1.0)));
-    if let Some(multiple) = map.get("multipleOf").and_then(Value::as_f64).filter(|m| *m > 0.0) {
+    if let Some(multiple) = map
+        .get("multipleOf")
+        .and_then(Value::as_f64)
+        .filter(|m| *m > 0.0)
+    {
         value = (value / multiple).ceil() * multiple;
     }
     if integer { value.ceil() } else { value }
@@ -352,7 +479,10 @@ fn string(map: &Map<String, Value>) -> String {
         _ => "sample",
     };
     let min = map.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
-    let max = map.get("maxLength").and_then(Value::as_u64).map(|m| m as usize);
+    let max = map
+        .get("maxLength")
+        .and_then(Value::as_u64)
+        .map(|m| m as usize);
     let fit = |text: &str| {
         let mut text = text.to_owned();
         while text.chars().count() < min {
@@ -390,10 +520,35 @@ fn literal_prefix(pattern: &str) -> String {
 /// Strings tried, in order, against a `pattern` (common shapes of identifiers, codes
 /// and numbers).
 const PATTERN_CANDIDATES: &[&str] = &[
-    "sample", "1", "12345", "a", "A", "abc", "ABC", "Abc", "a1", "sample-1", "sample_1",
-    "sample.1", "US", "en", "en-US", "USD", "usd", "#ffffff", "ffffff", "0.1", "1.0",
-    "+15555550100", "2024-01-01", "2024-01-01T00:00:00Z", "12:00", "user@example.com",
-    "https://example.com/", "3fa85f64-5717-4562-b3fc-2c963f66afa6", "sample sample",
+    "sample",
+    "1",
+    "12345",
+    "a",
+    "A",
+    "abc",
+    "ABC",
+    "Abc",
+    "a1",
+    "sample-1",
+    "sample_1",
+    "sample.1",
+    "US",
+    "en",
+    "en-US",
+    "USD",
+    "usd",
+    "#ffffff",
+    "ffffff",
+    "0.1",
+    "1.0",
+    "+15555550100",
+    "2024-01-01",
+    "2024-01-01T00:00:00Z",
+    "12:00",
+    "user@example.com",
+    "https://example.com/",
+    "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+    "sample sample",
 ];
 
 /// A document's `pattern`, when it is short enough to compile cheaply (they come from
@@ -402,5 +557,8 @@ fn compile(pattern: &str) -> Option<regex_lite::Regex> {
     if pattern.len() > 1000 {
         return None;
     }
-    regex_lite::RegexBuilder::new(pattern).size_limit(1 << 20).build().ok()
+    regex_lite::RegexBuilder::new(pattern)
+        .size_limit(1 << 20)
+        .build()
+        .ok()
 }
