@@ -15,6 +15,7 @@ mod inheritance;
 mod media;
 mod objects;
 mod operation;
+mod sample_scalars;
 mod samples;
 mod schema;
 mod security;

@@ -6,6 +6,7 @@
 use serde_json::{Map, Value, json};
 
 use super::Lowerer;
+use super::sample_scalars::{integer, number, string};
 use crate::load::Loc;
 
 /// Where a sample is being built: the schemas above it (to stop at recursion), and
@@ -91,7 +92,7 @@ impl Lowerer<'_> {
     ) {
         let Value::Object(object) = value else { return };
         for name in required {
-            if object.contains_key(name) {
+            if object.get(name).is_some_and(|v| v != UNDEFINED) {
                 continue;
             }
             if let Some(at) = self.defined_property(schemas, name) {
@@ -99,6 +100,53 @@ impl Lowerer<'_> {
                 object.insert(name.clone(), sample);
             }
         }
+    }
+
+    /// Every part's sample merged, then what the parts require filled in.
+    fn all_of_sample(
+        &self,
+        loc: &Loc,
+        map: &Map<String, Value>,
+        parts: &[Value],
+        depth: usize,
+        walk: &mut Walk,
+    ) -> Value {
+        let mut merged = Value::Null;
+        let mut listed = None;
+        for (index, part) in parts.iter().enumerate() {
+            // A part of annotations only (`{description: …}`) adds no value.
+            if !SHAPE_KEYWORDS.iter().any(|k| part.get(k).is_some()) {
+                continue;
+            }
+            let at = loc.child("allOf").index(index);
+            let target = self.sources.follow(&at).ok();
+            let target = target.as_ref().and_then(|t| self.sources.get(t));
+            let lists = target.is_some_and(|t| t.get("enum").is_some() || t.get("const").is_some());
+            let part = self.schema_sample(&at, depth + 1, walk);
+            if lists && !part.is_object() {
+                listed = Some(part.clone());
+            }
+            merged = merge(merged, part);
+        }
+        // The allOf's own keywords add to the parts only when they say something.
+        if map.contains_key("type") || has_properties(map) {
+            merged = merge(merged, self.typed_sample(loc, map, depth, walk, &[]));
+        }
+        // A listed value (enum, const) is the one every part accepts.
+        if let Some(value) = listed.filter(|_| !merged.is_object()) {
+            return value;
+        }
+        // A part may require a property another part defines.
+        let parts: Vec<Loc> = (0..parts.len())
+            .map(|i| loc.child("allOf").index(i))
+            .collect();
+        let required: Vec<String> = parts
+            .iter()
+            .chain([loc])
+            .flat_map(|p| self.required_of(p))
+            .collect();
+        self.fill_required(&mut merged, &required, &parts, depth, walk);
+        merged
     }
 
     /// Where one of `schemas` (or one of their allOf parts) defines property `name`.
@@ -164,41 +212,7 @@ impl Lowerer<'_> {
         walk: &mut Walk,
     ) -> Value {
         if let Some(Value::Array(parts)) = map.get("allOf") {
-            let mut merged = Value::Null;
-            for (index, part) in parts.iter().enumerate() {
-                // A part of annotations only (`{description: …}`) adds no value.
-                let shaped = [
-                    "$ref",
-                    "type",
-                    "properties",
-                    "items",
-                    "allOf",
-                    "oneOf",
-                    "anyOf",
-                    "enum",
-                    "const",
-                ];
-                if !shaped.iter().any(|k| part.get(k).is_some()) {
-                    continue;
-                }
-                let part = self.schema_sample(&loc.child("allOf").index(index), depth + 1, walk);
-                merged = merge(merged, part);
-            }
-            // The allOf's own keywords add to the parts only when they say something.
-            if map.contains_key("type") || has_properties(map) {
-                merged = merge(merged, self.typed_sample(loc, map, depth, walk, &[]));
-            }
-            // A part may require a property another part defines.
-            let parts: Vec<Loc> = (0..parts.len())
-                .map(|i| loc.child("allOf").index(i))
-                .collect();
-            let required: Vec<String> = parts
-                .iter()
-                .chain([loc])
-                .flat_map(|p| self.required_of(p))
-                .collect();
-            self.fill_required(&mut merged, &required, &parts, depth, walk);
-            return merged;
+            return self.all_of_sample(loc, map, parts, depth, walk);
         }
         for keyword in ["oneOf", "anyOf"] {
             if let Some(Value::Array(branches)) = map.get(keyword) {
@@ -393,6 +407,19 @@ fn variant(item: &Value, n: u64) -> Value {
     }
 }
 
+/// Keywords that make an allOf part say something about the value's shape.
+const SHAPE_KEYWORDS: &[&str] = &[
+    "$ref",
+    "type",
+    "properties",
+    "items",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "enum",
+    "const",
+];
+
 /// The sample of a property that is required where it is not defined.
 const UNDEFINED: &str = "sample";
 
@@ -411,154 +438,4 @@ fn merge(base: Value, part: Value) -> Value {
         (base, Value::Null) => base,
         (_, part) => part,
     }
-}
-
-/// A number within `minimum`/`maximum` (exclusive bounds respected), a multiple of
-/// `multipleOf` when one is asked for.
-/// An integer its bounds accept, written as one (`1`, not `1.0`).
-fn integer(map: &Map<String, Value>) -> Value {
-    let value = number(map, true);
-    if value.fract() == 0.0 && value.abs() < 9.2e18 {
-        json!(value as i64)
-    } else {
-        json!(value)
-    }
-}
-
-fn number(map: &Map<String, Value>, integer: bool) -> f64 {
-    let bound = |key: &str| map.get(key).and_then(Value::as_f64);
-    let exclusive = |key: &str, flag: &str| match map.get(key) {
-        Some(Value::Number(n)) => n.as_f64(),
-        _ if map.get(flag) == Some(&Value::Bool(true)) => {
-            bound(flag.trim_start_matches("exclusive").to_lowercase().as_str())
-        }
-        _ => None,
-    };
-    let step = if integer { 1.0 } else { 0.5 };
-    let low = match (
-        bound("minimum"),
-        exclusive("exclusiveMinimum", "exclusiveMinimum"),
-    ) {
-        (_, Some(e)) => Some(e + step),
-        (Some(m), None) => Some(m),
-        (None, None) => None,
-    };
-    let high = match (
-        bound("maximum"),
-        exclusive("exclusiveMaximum", "exclusiveMaximum"),
-    ) {
-        (_, Some(e)) => Some(e - step),
-        (Some(m), None) => Some(m),
-        (None, None) => None,
-    };
-    let mut value = low.unwrap_or_else(|| high.map_or(1.0, |h| h.min(1.0)));
-    if let Some(multiple) = map
-        .get("multipleOf")
-        .and_then(Value::as_f64)
-        .filter(|m| *m > 0.0)
-    {
-        value = (value / multiple).ceil() * multiple;
-    }
-    if integer { value.ceil() } else { value }
-}
-
-/// A string its format and length accept.
-fn string(map: &Map<String, Value>) -> String {
-    let by_format = match map.get("format").and_then(Value::as_str) {
-        Some("date-time") => "2024-01-01T00:00:00Z",
-        Some("date") => "2024-01-01",
-        Some("time") => "12:00:00Z",
-        Some("uuid") => "3fa85f64-5717-4562-b3fc-2c963f66afa6",
-        Some("email") => "user@example.com",
-        Some("uri" | "url" | "uri-reference" | "iri") => "https://example.com/",
-        Some("hostname") => "example.com",
-        Some("ipv4") => "192.0.2.1",
-        Some("ipv6") => "2001:db8::1",
-        Some("byte") => "c2FtcGxl",
-        Some("duration") => "P1D",
-        _ => "sample",
-    };
-    let min = map.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
-    let max = map
-        .get("maxLength")
-        .and_then(Value::as_u64)
-        .map(|m| m as usize);
-    let fit = |text: &str| {
-        let mut text = text.to_owned();
-        while text.chars().count() < min {
-            text.push('x');
-        }
-        if let Some(max) = max {
-            text = text.chars().take(max.max(min)).collect();
-        }
-        text
-    };
-    let pattern = map.get("pattern").and_then(Value::as_str).and_then(compile);
-    let Some(pattern) = pattern else {
-        return fit(by_format);
-    };
-    let prefix = literal_prefix(map.get("pattern").and_then(Value::as_str).unwrap_or(""));
-    let prefixed = ["", "sample", "1", "_sample"].map(|tail| format!("{prefix}{tail}"));
-    std::iter::once(by_format)
-        .chain(PATTERN_CANDIDATES.iter().copied())
-        .chain(prefixed.iter().map(String::as_str))
-        .map(fit)
-        .find(|text| pattern.is_match(text))
-        .unwrap_or_else(|| fit(by_format))
-}
-
-/// The text an anchored pattern starts with (`^/v1/customers` → `/v1/customers`).
-fn literal_prefix(pattern: &str) -> String {
-    let Some(rest) = pattern.strip_prefix('^') else {
-        return String::new();
-    };
-    rest.chars()
-        .take_while(|c| !".[](){}*+?|\\$^".contains(*c))
-        .collect()
-}
-
-/// Strings tried, in order, against a `pattern` (common shapes of identifiers, codes
-/// and numbers).
-const PATTERN_CANDIDATES: &[&str] = &[
-    "sample",
-    "1",
-    "12345",
-    "a",
-    "A",
-    "abc",
-    "ABC",
-    "Abc",
-    "a1",
-    "sample-1",
-    "sample_1",
-    "sample.1",
-    "US",
-    "en",
-    "en-US",
-    "USD",
-    "usd",
-    "#ffffff",
-    "ffffff",
-    "0.1",
-    "1.0",
-    "+15555550100",
-    "2024-01-01",
-    "2024-01-01T00:00:00Z",
-    "12:00",
-    "user@example.com",
-    "https://example.com/",
-    "3fa85f64-5717-4562-b3fc-2c963f66afa6",
-    "sample sample",
-];
-
-/// A document's `pattern`, when it is short enough to compile cheaply (they come from
-/// untrusted documents; the regex engine itself runs in linear time).
-fn compile(pattern: &str) -> Option<regex_lite::Regex> {
-    if pattern.len() > 1000 {
-        return None;
-    }
-    regex_lite::RegexBuilder::new(pattern)
-        .size_limit(1 << 20)
-        .build()
-        .ok()
 }
