@@ -145,9 +145,21 @@ mod tests {
         assert!(refused.contains("Cargo.toml"), "{refused}");
         std::fs::write(dir.join(MARKER), "").unwrap();
         assert!(check_output_dir(&dir).is_ok(), "a crate written before");
-        assert!(check_output_dir(Path::new("/")).is_err());
+        let root = check_output_dir(Path::new("/")).unwrap_err();
+        assert!(root.contains('/'), "{root}");
         let workspace_root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         assert!(check_output_dir(&workspace_root).is_err());
+        // This repository's hand-written `generated/src/lib.rs` lives there: no marker.
+        for hand_written in ["generated", "generated/src"] {
+            assert!(
+                check_output_dir(&workspace_root.join(hand_written)).is_err(),
+                "{hand_written}"
+            );
+        }
+        // A directory holding only `src/` is somebody's work too.
+        let src_only = dir.join("src-only");
+        std::fs::create_dir_all(src_only.join("src")).unwrap();
+        assert!(check_output_dir(&src_only).is_err());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

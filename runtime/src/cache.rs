@@ -62,6 +62,13 @@ pub struct TokenOptions {
     pub default_lifetime: Duration,
     /// The longest lifetime believed (default 24 h).
     pub max_lifetime: Duration,
+    /// How long [`TokenManager::access_token`] may take when it has to fetch, retries
+    /// and `Retry-After` waits included (default 60 s), so that a slow or throttling
+    /// token server cannot hold every caller for minutes. `None`: no deadline beyond
+    /// the HTTP timeouts. Tests on a paused tokio clock turn it off, as they turn off
+    /// [`HttpOptions`](crate::HttpOptions)' timeouts: a paused clock jumps to the next
+    /// timer whenever the runtime waits for the network.
+    pub deadline: Option<Duration>,
 }
 
 impl Default for TokenOptions {
@@ -70,6 +77,7 @@ impl Default for TokenOptions {
             refresh_margin: Duration::from_secs(60),
             default_lifetime: Duration::from_secs(3600),
             max_lifetime: Duration::from_secs(24 * 3600),
+            deadline: Some(Duration::from_secs(60)),
         }
     }
 }
@@ -142,6 +150,42 @@ impl<F: TokenFlow> TokenManager<F> {
                 fetch: tokio::sync::Mutex::new(LastFetch { outcome: None }),
             }),
         }
+    }
+
+    /// A manager whose cache starts with `token`, an answer the app obtained itself
+    /// (the authorization-code or device grant); it is refreshed like any other.
+    pub fn with_token(
+        flow: F,
+        http: Http,
+        options: TokenOptions,
+        token: IssuedToken,
+    ) -> Result<TokenManager<F>, Error<F::ErrorBody>> {
+        let manager = TokenManager::new(flow, http, options);
+        let entry = manager.inner.entry(Instant::now(), token)?;
+        manager.inner.cache.store(Some(entry));
+        Ok(manager)
+    }
+
+    /// A manager that starts from a refresh token the app kept: the first call to
+    /// [`access_token`](TokenManager::access_token) runs the refresh grant.
+    pub fn with_refresh_token(
+        flow: F,
+        http: Http,
+        options: TokenOptions,
+        refresh_token: SecretString,
+    ) -> TokenManager<F> {
+        let manager = TokenManager::new(flow, http, options);
+        let now = Instant::now();
+        // Due at once: never handed out, only its refresh token is used.
+        if let Ok(token) = AccessToken::new(SecretString::from("due")) {
+            manager.inner.cache.store(Some(Arc::new(Cached {
+                token,
+                refresh_token: Some(refresh_token),
+                refresh_at: now,
+                expires_at: now,
+            })));
+        }
+        manager
     }
 
     /// The flow.
@@ -270,7 +314,8 @@ impl<F: TokenFlow> TokenManager<F> {
         }
 
         let current = inner.read_cache();
-        let outcome = match inner.fetch_new(current.as_deref()).await {
+        let fetched = within(inner.options.deadline, inner.fetch_new(current.as_deref())).await;
+        let outcome = match fetched {
             Ok(cached) => {
                 let token = cached.token.clone();
                 inner.cache.store(Some(cached));
@@ -290,6 +335,24 @@ impl<F: TokenFlow> TokenManager<F> {
         last.outcome = Some(outcome.clone());
         inner.fetches.fetch_add(1, Ordering::Release);
         outcome
+    }
+}
+
+/// `work`, or [`ErrorKind::Deadline`] once `deadline` has passed.
+async fn within<T, E>(
+    deadline: Option<Duration>,
+    work: impl Future<Output = Result<T, Error<E>>>,
+) -> Result<T, Error<E>> {
+    match deadline {
+        None => work.await,
+        Some(deadline) => tokio::time::timeout(deadline, work)
+            .await
+            .unwrap_or_else(|_| {
+                Err(Error::new(
+                    ErrorKind::Deadline { after: deadline },
+                    Origin::TokenEndpoint,
+                ))
+            }),
     }
 }
 
@@ -322,7 +385,25 @@ impl<F: TokenFlow> Inner<F> {
                             status = e.status().map(|s| s.as_u16()),
                             "refresh refused; running the primary grant"
                         );
-                        self.flow.obtain(&self.http).await?
+                        match self.flow.obtain(&self.http).await {
+                            Ok(issued) => issued,
+                            // No primary grant (authorization code, device): the
+                            // refusal says more than "authorize again".
+                            Err(again)
+                                if matches!(
+                                    again.kind(),
+                                    ErrorKind::AuthorizationRequired { .. }
+                                ) =>
+                            {
+                                return Err(Error::new(
+                                    ErrorKind::AuthorizationRequired {
+                                        reason: format!("the refresh token was refused ({e})"),
+                                    },
+                                    Origin::TokenEndpoint,
+                                ));
+                            }
+                            Err(again) => return Err(again),
+                        }
                     }
                     Err(e) => return Err(e),
                 }
@@ -332,6 +413,15 @@ impl<F: TokenFlow> Inner<F> {
                 self.flow.obtain(&self.http).await?
             }
         };
+        self.entry(started, issued)
+    }
+
+    /// The cache entry of a token issued at `started`.
+    fn entry(
+        &self,
+        started: Instant,
+        issued: IssuedToken,
+    ) -> Result<Arc<Cached>, Error<F::ErrorBody>> {
         let token = AccessToken::new(issued.access_token).map_err(|reason| {
             Error::new(
                 ErrorKind::UnusableToken {

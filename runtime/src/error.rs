@@ -58,6 +58,14 @@ pub enum ConfigError {
     },
     /// The HTTP client could not be built.
     HttpClient(Arc<reqwest::Error>),
+    /// Discovered metadata names another issuer than the server it was fetched from
+    /// (OpenID Connect Discovery §4.3, RFC 8414 §3.3): its endpoints are not trusted.
+    IssuerMismatch {
+        /// The issuer the metadata URL implies.
+        expected: String,
+        /// The issuer the metadata names (bounded, control characters escaped).
+        found: String,
+    },
 }
 
 impl fmt::Display for ConfigError {
@@ -88,6 +96,10 @@ impl fmt::Display for ConfigError {
             }
             ConfigError::Tls { message } => write!(f, "TLS configuration failed: {message}"),
             ConfigError::HttpClient(_) => f.write_str("the HTTP client could not be built"),
+            ConfigError::IssuerMismatch { expected, found } => write!(
+                f,
+                "the authorization server's metadata names issuer `{found}`, not `{expected}`: refused"
+            ),
         }
     }
 }
@@ -203,6 +215,10 @@ pub enum Origin {
     TokenEndpoint,
     /// An API endpoint called with a token.
     Api,
+    /// An authorization server's metadata (OpenID Connect Discovery, RFC 8414).
+    Metadata,
+    /// A device authorization endpoint (RFC 8628).
+    DeviceAuthorization,
 }
 
 impl Origin {
@@ -210,6 +226,8 @@ impl Origin {
         match self {
             Origin::TokenEndpoint => "token endpoint",
             Origin::Api => "API",
+            Origin::Metadata => "authorization server metadata",
+            Origin::DeviceAuthorization => "device authorization endpoint",
         }
     }
 }
@@ -272,6 +290,20 @@ pub enum ErrorKind<E> {
     /// The token endpoint issued a token this runtime cannot use (a non-bearer token
     /// type, characters not allowed in a header).
     UnusableToken {
+        /// Why.
+        reason: String,
+    },
+    /// No access token within the token manager's deadline
+    /// ([`TokenOptions::deadline`](crate::TokenOptions::deadline)): the token endpoint is
+    /// slow, or throttles with long `Retry-After`s.
+    Deadline {
+        /// The deadline.
+        after: std::time::Duration,
+    },
+    /// No token can be had without the user: the refresh token was refused or none was
+    /// issued (authorization code, device flow), the user denied access, or a device code
+    /// expired. The app must run the user's authorization again.
+    AuthorizationRequired {
         /// Why.
         reason: String,
     },
@@ -452,6 +484,10 @@ impl<E> Error<E> {
                 limit,
             },
             ErrorKind::UnusableToken { reason } => ErrorKind::UnusableToken { reason },
+            ErrorKind::Deadline { after } => ErrorKind::Deadline { after },
+            ErrorKind::AuthorizationRequired { reason } => {
+                ErrorKind::AuthorizationRequired { reason }
+            }
             ErrorKind::Config(e) => ErrorKind::Config(e),
         };
         Error {
@@ -545,6 +581,14 @@ impl<E> fmt::Display for Error<E> {
             )?,
             ErrorKind::UnusableToken { reason } => {
                 write!(f, "{who} issued an unusable token: {reason}")?
+            }
+            ErrorKind::Deadline { after } => write!(
+                f,
+                "no access token within {} s: the {who} is slow or throttling",
+                after.as_secs_f64()
+            )?,
+            ErrorKind::AuthorizationRequired { reason } => {
+                write!(f, "the user must authorize again: {reason}")?
             }
             ErrorKind::Config(e) => write!(f, "configuration error: {e}")?,
         }

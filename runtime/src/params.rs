@@ -121,6 +121,8 @@ pub fn path(name: &str, value: &Value, style: Style, explode: bool) -> Option<St
         }
         (Style::Label, false, Parts::Pairs(pairs)) => format!(".{}", pairs_flat(&pairs, ",", ",")),
         (Style::Label, true, Parts::Pairs(pairs)) => format!(".{}", pairs_flat(&pairs, "=", ".")),
+        // RFC 6570 `{;x}`: an empty value is the bare name (the specification's table).
+        (Style::Matrix, _, Parts::Scalar(s)) if s.is_empty() => format!(";{}", e(name)),
         (Style::Matrix, _, Parts::Scalar(s)) => format!(";{}={}", e(name), e(&s)),
         (Style::Matrix, false, Parts::List(items)) => {
             format!(";{}={}", e(name), join(items.iter().map(|i| e(i)), ","))
@@ -345,7 +347,19 @@ mod tests {
     fn empty_values() {
         assert_eq!(
             path("color", &json!(""), Style::Matrix, false).as_deref(),
-            Some(";color=")
+            Some(";color")
+        );
+        assert_eq!(
+            path("color", &json!(""), Style::Matrix, true).as_deref(),
+            Some(";color")
+        );
+        assert_eq!(
+            path("color", &json!(""), Style::Label, true).as_deref(),
+            Some(".")
+        );
+        assert_eq!(
+            path("color", &json!(""), Style::Simple, false).as_deref(),
+            Some("")
         );
         assert_eq!(
             path("color", &json!(""), Style::Label, false).as_deref(),

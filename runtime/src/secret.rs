@@ -10,34 +10,53 @@ pub use secrecy::{ExposeSecret, SecretString};
 
 /// HTTP Basic client authentication: `Authorization: Basic base64(client_id:client_secret)`.
 ///
-/// The id and the secret are joined raw, not form-encoded first as RFC 6749 §2.3.1 says:
-/// the vendors this runtime serves document the raw form (Podero: `base64(client_id:client_secret)`).
-/// A `client_id` must not contain `:` (RFC 7617).
+/// [`BasicAuth::new`] joins the id and the secret raw, as the vendors this runtime
+/// serves document it (Podero: `base64(client_id:client_secret)`); a `client_id` must
+/// then not contain `:` (RFC 7617). [`BasicAuth::form_encoded`] form-encodes both first,
+/// as RFC 6749 §2.3.1 says for OAuth clients.
 #[derive(Clone)]
 pub struct BasicAuth {
     /// The client id; not a secret, shown by `Debug`.
     pub client_id: String,
     /// The client secret; never shown.
     pub client_secret: SecretString,
+    /// Form-encode both before joining them (RFC 6749 §2.3.1).
+    form_encoded: bool,
 }
 
 impl BasicAuth {
-    /// Builds credentials.
+    /// Builds credentials, joined raw.
     pub fn new(client_id: impl Into<String>, client_secret: impl Into<SecretString>) -> BasicAuth {
         BasicAuth {
             client_id: client_id.into(),
             client_secret: client_secret.into(),
+            form_encoded: false,
         }
+    }
+
+    /// Builds credentials whose id and secret are form-encoded
+    /// (`application/x-www-form-urlencoded`) before they are joined: RFC 6749 §2.3.1.
+    pub fn form_encoded(client_id: &str, client_secret: &SecretString) -> BasicAuth {
+        BasicAuth {
+            form_encoded: true,
+            ..BasicAuth::new(client_id, client_secret.clone())
+        }
+    }
+
+    /// `id:secret`, as it is base64-encoded.
+    fn joined(&self) -> SecretString {
+        let (id, secret) = (self.client_id.as_str(), self.client_secret.expose_secret());
+        SecretString::from(if self.form_encoded {
+            format!("{}:{}", form_encode(id), form_encode(secret))
+        } else {
+            format!("{id}:{secret}")
+        })
     }
 
     /// The `Authorization` header value, marked sensitive (HTTP/2 never indexes it,
     /// `Debug` hides it).
     pub fn header_value(&self) -> HeaderValue {
-        let joined = SecretString::from(format!(
-            "{}:{}",
-            self.client_id,
-            self.client_secret.expose_secret()
-        ));
+        let joined = self.joined();
         let value =
             SecretString::from(format!("Basic {}", STANDARD.encode(joined.expose_secret())));
         // `Basic ` followed by base64 is always a valid header value; the fallback is
@@ -53,15 +72,21 @@ impl BasicAuth {
     /// Every form in which these credentials travel: the secret, `id:secret`, its base64
     /// and the whole header value, so that an answer echoing any of them is masked.
     pub(crate) fn sent_forms(&self) -> Vec<SecretString> {
-        let joined = format!("{}:{}", self.client_id, self.client_secret.expose_secret());
-        let encoded = STANDARD.encode(&joined);
+        let joined = self.joined();
+        let encoded = STANDARD.encode(joined.expose_secret());
         vec![
             self.client_secret.clone(),
+            SecretString::from(form_encode(self.client_secret.expose_secret())),
             SecretString::from(format!("Basic {encoded}")),
             SecretString::from(encoded),
-            SecretString::from(joined),
+            joined,
         ]
     }
+}
+
+/// `application/x-www-form-urlencoded` of one value (spaces as `+`).
+fn form_encode(value: &str) -> String {
+    ::url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
 impl fmt::Debug for BasicAuth {
@@ -139,6 +164,25 @@ mod tests {
         assert!(!debug.contains("s3cr"), "{debug}");
         assert!(!debug.contains("bXktaWQ6"), "{debug}");
         assert!(debug.contains("my-id"));
+    }
+
+    #[test]
+    fn rfc_6749_form_encodes_id_and_secret_first() {
+        let auth = BasicAuth::form_encoded("my id", &SecretString::from("s3cr:et+/="));
+        // printf 'my+id:s3cr%3Aet%2B%2F%3D' | base64
+        assert_eq!(
+            auth.header_value().to_str().unwrap(),
+            "Basic bXkraWQ6czNjciUzQWV0JTJCJTJGJTNE"
+        );
+        let forms: Vec<String> = auth
+            .sent_forms()
+            .iter()
+            .map(|s| s.expose_secret().to_owned())
+            .collect();
+        assert!(
+            forms.contains(&"s3cr:et+/=".to_owned())
+                && forms.contains(&"s3cr%3Aet%2B%2F%3D".to_owned())
+        );
     }
 
     #[test]

@@ -275,15 +275,20 @@ const MAX_SHOWN: usize = 32;
 /// Text a server sent, as a message may repeat it: at most 32 characters, control and
 /// direction characters escaped (no terminal or log injection).
 pub(crate) fn shown(text: &str) -> String {
+    shown_at_most(text, MAX_SHOWN)
+}
+
+/// [`shown`] with another bound, for longer server text (an issuer URL).
+pub(crate) fn shown_at_most(text: &str, max: usize) -> String {
     let mut out = String::new();
-    for c in text.chars().take(MAX_SHOWN) {
+    for c in text.chars().take(max) {
         if c.is_control() || crate::error::is_direction_mark(c) {
             out.extend(c.escape_unicode());
         } else {
             out.push(c);
         }
     }
-    if text.chars().count() > MAX_SHOWN {
+    if text.chars().count() > max {
         out.push('…');
     }
     out

@@ -4,7 +4,7 @@
 
 mod common;
 
-use auth_runtime::{ApiClient, ApiRequest, Auth, BaseUrl, Method, TokenManager, TokenOptions};
+use auth_runtime::{ApiClient, ApiRequest, Auth, BaseUrl, Method, TokenManager};
 use common::*;
 use serde_json::json;
 use wiremock::matchers::{header, method, path};
@@ -16,7 +16,7 @@ fn token_answer(token: &str) -> ResponseTemplate {
 
 async fn api(server: &MockServer) -> ApiClient {
     let flow = TestFlow::new(server);
-    let manager = TokenManager::new(flow, http(), TokenOptions::default());
+    let manager = TokenManager::new(flow, http(), paused_options());
     let base = BaseUrl::parse(&format!("{}/api", server.uri())).unwrap();
     ApiClient::new(base, http()).with_auth("oauth", Auth::tokens(manager))
 }
@@ -83,4 +83,21 @@ async fn no_fitting_credentials_means_no_call() {
         .await
         .unwrap_err();
     assert!(error.to_string().contains("it accepts oauth"), "{error}");
+}
+
+#[tokio::test]
+async fn a_token_with_surrounding_spaces_is_sent_trimmed() {
+    let server = MockServer::start().await;
+    Mock::given(path(TOKEN_PATH))
+        .respond_with(token_answer("  TOK  "))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(header("authorization", "Bearer TOK"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let answer = api(&server).await.send(request()).await.unwrap();
+    assert_eq!(answer.status.as_u16(), 200);
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use auth_runtime::{
     AccessToken, BasicAuth, Error, ExposeSecret, HttpOptions, IssuedToken, SecretString,
-    TokenFields, TokenFlow, TokenManager, TokenOptions, TokenRequest,
+    TokenFields, TokenFlow, TokenManager, TokenRequest,
 };
 use common::*;
 use serde_json::json;
@@ -236,7 +236,7 @@ async fn no_secret_in_any_output() {
     let manager = TokenManager::new(
         TestFlow::new(&server).with_refresh(),
         http(),
-        TokenOptions::default(),
+        paused_options(),
     );
     let token = manager.access_token().await.unwrap();
     assert_eq!(token.expose(), ACCESS);

@@ -14,7 +14,7 @@ use wiremock::matchers::{body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn manager(flow: TestFlow) -> TokenManager<TestFlow> {
-    TokenManager::new(flow, http(), TokenOptions::default())
+    TokenManager::new(flow, http(), paused_options())
 }
 
 fn obtain_mock() -> wiremock::MockBuilder {
@@ -355,7 +355,7 @@ async fn max_lifetime_caps_long_lifetimes() {
         .await;
     let options = TokenOptions {
         max_lifetime: Duration::from_secs(600),
-        ..TokenOptions::default()
+        ..paused_options()
     };
     let m = TokenManager::new(TestFlow::new(&server), http(), options);
     m.access_token().await.unwrap();

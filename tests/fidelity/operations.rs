@@ -54,7 +54,7 @@ async fn parameters_go_where_and_as_the_document_says() {
     let requests = server.received_requests().await.unwrap();
     let request = received(&requests);
     // `/` inside a path value is encoded: it never adds a segment.
-    assert_eq!(request.url.path(), "/v1/pets/7/photos/a%2Fb%20c");
+    assert_eq!(request.url.path(), "/v1/pets/7/photos/a%2Fb%20c.lbl");
     assert_eq!(
         request.url.query(),
         Some("tags=a%20b&tags=c&ids=1,2&filter%5Bcolor%5D=red&filter%5Bsize%5D=3&sep=x%7Cy")
@@ -264,4 +264,42 @@ async fn redirects_stay_on_the_origin_with_credentials() {
     assert_eq!(requests.len(), 2);
     assert_eq!(requests[1].url.path(), "/v1/moved");
     assert_eq!(requests[1].headers.get("authorization").unwrap(), "Bearer secret-token");
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn text_in_json_api_out_and_statuses_nothing_documents() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(path("/v1/notes/;id=n%201"))
+        .and(header("content-type", "text/plain"))
+        .and(body_string("hello, world"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(r#"{"data":{"id":"n 1"}}"#, "application/vnd.api+json"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .respond_with(ResponseTemplate::new(404).set_body_string("no such note"))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let note = client.set_note("n 1", "hello, world").await.unwrap();
+    assert_eq!(note.body.data.and_then(|d| d.id).as_deref(), Some("n 1"));
+    // No `default` and no 404 in the document: the status and the raw body stay.
+    let error = client.set_note("n 1", "again").await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(error.body().unwrap().text(), "no such note");
+    assert!(error.documented().is_none());
+}
+
+#[tokio::test]
+async fn post_is_retried_only_when_the_app_opts_in() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).mount(&server).await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 1}))).mount(&server).await;
+    let options = auth_runtime::CallOptions { retry_unsafe: true, ..Default::default() };
+    let client = client(&server).with_bearer(Auth::bearer("tok")).with_options(options);
+    let created = client.create_pet(CreatePetBody::Json(Pet { id: None, name: "x".into(), owner: None })).await.unwrap();
+    assert!(matches!(created.body, CreatePetResponse::Status201(Created { id: Some(1) })));
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }

@@ -108,6 +108,51 @@ fn symlinks_fifos_and_large_files_are_not_read() {
 }
 
 #[test]
+fn files_over_the_size_cap_are_not_read() {
+    let dir = temp_dir("large-files");
+    // Sparse: 257 MiB on paper, no disk used; refused from its size before any read.
+    let big = std::fs::File::create(dir.join("big.yaml")).expect("create");
+    big.set_len(257 * 1024 * 1024).expect("set_len");
+    let document = json!({
+        "openapi": "3.1.0", "info": {"title": "x", "version": "1"}, "paths": {},
+        "components": {"schemas": {"Big": {"$ref": "big.yaml"}}}
+    });
+    let text = errors(&write_json(&dir, "main.json", &document));
+    assert!(
+        text.contains("\"big.yaml\" cannot be loaded: larger than the limit of 268435456 bytes"),
+        "{text}"
+    );
+}
+
+#[test]
+fn ref_root_widens_where_references_may_read() {
+    let dir = temp_dir("ref-root");
+    std::fs::create_dir_all(dir.join("api")).expect("api dir");
+    std::fs::write(
+        dir.join("shared.yaml"),
+        "type: object\nproperties: {id: {type: string}}\n",
+    )
+    .expect("shared");
+    let document = json!({
+        "openapi": "3.1.0", "info": {"title": "x", "version": "1"}, "paths": {},
+        "components": {"schemas": {"Shared": {"$ref": "../shared.yaml"}}}
+    });
+    let path = write_json(&dir.join("api"), "main.json", &document);
+    assert!(errors(&path).contains("outside the document's directory"));
+    let widened = Options {
+        ref_root: Some(dir.clone()),
+        ..Options::default()
+    };
+    let output = generate(&path, &widened).expect("the parent directory is allowed");
+    assert!(
+        output
+            .files
+            .iter()
+            .any(|(_, text)| text.contains("pub struct Shared"))
+    );
+}
+
+#[test]
 fn the_entry_document_must_be_a_regular_file() {
     let text = errors(Path::new("/dev/null"));
     assert!(text.contains("not a regular file"), "{text}");

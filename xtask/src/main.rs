@@ -12,7 +12,6 @@ mod codegen;
 mod conformance;
 mod corpus;
 mod examples;
-mod interop;
 mod standalone;
 mod workspace;
 

@@ -260,12 +260,18 @@ impl Lowerer<'_> {
 
     /// A mapping value: a `$ref`-style reference or a bare component name.
     pub(super) fn mapping_target(&self, loc: &Loc, target: &str) -> Option<Loc> {
-        let reference = if target.contains('#') || target.contains('/') || target.contains('.') {
-            target.to_owned()
-        } else {
-            format!("#/components/schemas/{target}")
-        };
-        let resolved = self.sources.resolve(loc, &reference).ok()?;
+        // A bare name (`Foo.Bar` included: component names may hold dots) is a
+        // component when one is so named; otherwise the value is a reference
+        // (`other.yaml`, `#/components/schemas/Foo`).
+        if !target.contains('#') && !target.contains('/') {
+            if let Ok(root) = self.sources.resolve(loc, "#") {
+                let component = root.child("components").child("schemas").child(target);
+                if self.sources.get(&component).is_some() {
+                    return self.sources.follow(&component).ok();
+                }
+            }
+        }
+        let resolved = self.sources.resolve(loc, target).ok()?;
         self.sources.follow(&resolved).ok()
     }
 

@@ -137,6 +137,9 @@ pub fn lower(sources: &Sources, samples: bool) -> (Api, Vec<Problem>) {
     };
     let (title, version) = (text("title"), text("version"));
     let api_docs = docs(&[&title, &text("description")]);
+    if sources.get(&root.child("$self")).is_some() {
+        lowerer.warning(&root.child("$self"), "`$self` (OpenAPI 3.2) is not used: relative references resolve against the document's own location");
+    }
     lowerer.component_schemas(&root);
     let operations = lowerer.operations(&root);
     lowerer.drain();

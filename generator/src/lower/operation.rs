@@ -71,7 +71,7 @@ impl Lowerer<'_> {
         }
         let mut parameters = self.parameters(item, at, &type_base);
         if !webhook {
-            self.add_missing_path_parameters(at, path, &mut parameters);
+            self.match_path_parameters(at, path, &mut parameters);
         }
         let parameters_type = self.parameters_type(at, &type_base, &parameters);
         let request_body = self.request_body(at, &type_base);
@@ -227,15 +227,27 @@ impl Lowerer<'_> {
         (style, explode)
     }
 
-    /// Every `{name}` of the path gets a path parameter (else requests would carry the
-    /// literal braces); one the document does not declare is reported and made a string.
-    fn add_missing_path_parameters(
-        &mut self,
-        at: &Loc,
-        path: &str,
-        parameters: &mut Vec<Parameter>,
-    ) {
-        for name in template_names(path) {
+    /// Path parameters and the path's `{name}`s, matched: every `{name}` gets a path
+    /// parameter (else requests would carry the literal braces), one the document does
+    /// not declare is reported and made a string; a declared path parameter the path
+    /// does not name could never be sent, so it is reported and left out.
+    fn match_path_parameters(&mut self, at: &Loc, path: &str, parameters: &mut Vec<Parameter>) {
+        let named = template_names(path);
+        parameters.retain(|p| {
+            let unused =
+                p.location == ParameterLocation::Path && !named.contains(&p.wire_name.as_str());
+            if unused {
+                self.warning(
+                    at,
+                    format!(
+                        "path parameter `{}` is not in the path {path:?}; it is left out",
+                        p.wire_name
+                    ),
+                );
+            }
+            !unused
+        });
+        for name in named {
             let known = parameters
                 .iter()
                 .any(|p| p.location == ParameterLocation::Path && p.wire_name == name);

@@ -331,11 +331,21 @@ impl<'s> Lowerer<'s> {
                 return Shape::Union(branches);
             }
         }
-        if let Some(Value::Array(values)) = map.get("enum") {
-            return Shape::Enum(values.iter().filter(|v| !v.is_null()).collect());
-        }
-        if let Some(value) = map.get("const") {
-            return Shape::Enum(vec![value]);
+        let listed = match (map.get("enum"), map.get("const")) {
+            (Some(Value::Array(values)), _) => Some((values.iter().collect::<Vec<_>>(), "enum")),
+            (_, Some(value)) => Some((vec![value], "const")),
+            _ => None,
+        };
+        if let Some((values, keyword)) = listed {
+            let non_null: Vec<&Value> = values.iter().copied().filter(|v| !v.is_null()).collect();
+            if non_null.is_empty() && !values.is_empty() {
+                return Shape::Scalar(Scalar::Unit);
+            }
+            if non_null.iter().any(|v| v.is_object() || v.is_array()) {
+                self.warning(&loc.child(keyword), format!("`{keyword}` lists objects or arrays: generated as the schema's type, without checking the listed values"));
+            } else {
+                return Shape::Enum(non_null);
+            }
         }
         let types: Vec<&str> = match map.get("type") {
             Some(Value::String(t)) => vec![t.as_str()],

@@ -127,6 +127,14 @@ impl TokenFlow for TestFlow {
 
 /// Options for tests: no timeouts, so that paused time only advances through the
 /// runtime's own waits (backoff, Retry-After).
+/// Token options for a paused clock: no deadline (see [`TokenOptions::deadline`]).
+pub fn paused_options() -> auth_runtime::TokenOptions {
+    auth_runtime::TokenOptions {
+        deadline: None,
+        ..auth_runtime::TokenOptions::default()
+    }
+}
+
 pub fn test_options() -> HttpOptions {
     HttpOptions {
         timeout: None,

@@ -31,9 +31,9 @@ use generator::{Options, generate};
 use serde_json::{Value, json};
 
 use crate::codegen::workspace_root;
-use crate::interop::Interop;
 use crate::workspace::{Document, cargo, parse_documents, write_workspace};
 use driver::{driver, driver_name};
+use interop::Interop;
 use validators::check;
 
 const USAGE: &str = "usage: cargo xtask conformance [DOCUMENT…] [--overlay <FILE>] [--specs] [--corpus] [--require <PERCENT>]";

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use super::driver::driver_name;
 use super::{Outcome, Prepared, Verdict};
-use crate::interop::Interop;
+use interop::Interop;
 
 /// How long a validator may take to start listening.
 const START_TIMEOUT: Duration = Duration::from_secs(120);

@@ -1,14 +1,19 @@
-//! The real servers that `cargo xtask conformance` talks to, installed on first use from
-//! the lockfiles in `interop/` into `target/interop` (Node.js and Python are on every
-//! machine; nothing is installed by hand):
-//! - Prism, from `interop/package-lock.json` with `npm ci`;
+//! The real servers that tests and `cargo xtask conformance` talk to, installed on
+//! first use from the lockfiles in `interop/` into `target/interop` (Node.js and Python
+//! are on every machine; nothing is installed by hand):
+//! - Prism and oauth2-mock-server, from `interop/package-lock.json` with `npm ci`;
 //! - openapi-core, from `interop/requirements.txt` with `pip` into a virtual environment.
 //!
 //! An installation is redone when its lockfile changes (a copy of the lockfile it was
-//! installed from is kept beside it).
+//! installed from is kept beside it); a file lock makes concurrent test processes wait
+//! for one installation instead of racing.
+
+mod oauth;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+pub use oauth::{OAuthServer, OAuthServerConfig};
 
 pub struct Interop {
     /// `interop/` in the repository.
@@ -18,6 +23,7 @@ pub struct Interop {
 }
 
 impl Interop {
+    /// The installation of the repository at `root`.
     pub fn new(root: &Path) -> Result<Self, String> {
         let installed = root.join("target/interop");
         std::fs::create_dir_all(&installed).map_err(|e| e.to_string())?;
@@ -58,6 +64,11 @@ impl Interop {
         Ok((command, port))
     }
 
+    /// The npm packages (Prism, oauth2-mock-server), installed when missing.
+    pub fn install_npm(&self) -> Result<(), String> {
+        self.install_prism()
+    }
+
     fn install_prism(&self) -> Result<(), String> {
         self.install("package-lock.json", || {
             for file in ["package.json", "package-lock.json"] {
@@ -94,6 +105,9 @@ impl Interop {
     ) -> Result<(), String> {
         let wanted = std::fs::read(self.sources.join(lockfile)).map_err(|e| e.to_string())?;
         let stamp = self.installed.join(format!("installed-{lockfile}"));
+        let lock = std::fs::File::create(self.installed.join(format!("installing-{lockfile}")))
+            .map_err(|e| e.to_string())?;
+        lock.lock().map_err(|e| e.to_string())?;
         if std::fs::read(&stamp).is_ok_and(|done| done == wanted) {
             return Ok(());
         }
