@@ -448,6 +448,8 @@ pub enum SecuritySchemeKind {
     },
     OAuth2 {
         flows: Vec<OAuthFlow>,
+        /// OpenAPI 3.2 `oauth2MetadataUrl`: RFC 8414 metadata of the server.
+        metadata_url: Option<String>,
     },
     OpenIdConnect {
         url: String,
@@ -455,12 +457,38 @@ pub enum SecuritySchemeKind {
     MutualTls,
 }
 
+impl SecurityScheme {
+    /// Whether credentials of this scheme are bearer tokens (OAuth2, OpenID Connect,
+    /// `http: bearer`).
+    pub fn takes_tokens(&self) -> bool {
+        match &self.kind {
+            SecuritySchemeKind::OAuth2 { .. } | SecuritySchemeKind::OpenIdConnect { .. } => true,
+            SecuritySchemeKind::Http { scheme } => scheme == "bearer",
+            _ => false,
+        }
+    }
+}
+
+/// One flow of an `oauth2` scheme, with its URLs as written (maybe relative to the
+/// server).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OAuthFlow {
     pub grant: OAuthGrant,
     pub token_url: Option<String>,
     pub refresh_url: Option<String>,
-    pub scopes: Vec<String>,
+    pub authorization_url: Option<String>,
+    pub device_authorization_url: Option<String>,
+    pub scopes: Vec<Scope>,
+    /// The token operation of this document whose flow serves this grant (index into
+    /// [`Api::auth_flows`]): its typed request is what the server documents, so no
+    /// standard request is generated for it.
+    pub served_by: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scope {
+    pub name: String,
+    pub description: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -468,7 +496,33 @@ pub enum OAuthGrant {
     ClientCredentials,
     Password,
     AuthorizationCode,
+    /// OpenAPI 3.2 `deviceAuthorization` (RFC 8628).
+    DeviceAuthorization,
     Implicit,
+}
+
+impl OAuthGrant {
+    /// The flow's key in an OpenAPI `flows` object.
+    pub fn key(self) -> &'static str {
+        match self {
+            OAuthGrant::ClientCredentials => "clientCredentials",
+            OAuthGrant::Password => "password",
+            OAuthGrant::AuthorizationCode => "authorizationCode",
+            OAuthGrant::DeviceAuthorization => "deviceAuthorization",
+            OAuthGrant::Implicit => "implicit",
+        }
+    }
+
+    /// The RFC 6749 `grant_type` a token request of this flow sends.
+    pub fn grant_type(self) -> &'static str {
+        match self {
+            OAuthGrant::ClientCredentials => "client_credentials",
+            OAuthGrant::Password => "password",
+            OAuthGrant::AuthorizationCode => "authorization_code",
+            OAuthGrant::DeviceAuthorization => "urn:ietf:params:oauth:grant-type:device_code",
+            OAuthGrant::Implicit => "implicit",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -477,28 +531,41 @@ pub struct SecurityRequirement {
     pub schemes: Vec<(String, Vec<String>)>,
 }
 
-/// A token operation and the grants it serves, derived from the document: the request
-/// body's fields, its `grant_type` values, the operation's security (HTTP Basic client
+/// A grant of a token operation, derived from the document: the request body's fields,
+/// its `grant_type` values, the operation's security (HTTP Basic client
 /// authentication) and the token response's fields.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuthFlow {
-    /// PascalCase label of the primary grant (`ClientCredentials`, `Password`), unique in the API.
+    /// PascalCase label of the grant (`ClientCredentials`, `Password`), unique in the API.
     pub name: String,
     /// Index into [`Api::operations`].
     pub operation: usize,
-    /// The request body struct.
-    pub request: TypeId,
-    /// The `grant_type` field and the primary grant's value.
+    /// The body of the grant.
+    pub body: GrantBody,
+    /// The `grant_type` field and the grant's value.
     pub grant: Option<GrantField>,
     pub refresh: Option<RefreshGrant>,
     /// The client authenticates with HTTP Basic (`client_id:client_secret`).
     pub basic_auth: bool,
-    /// Credentials sent with every grant.
+    /// Credentials sent with the grant.
     pub shared: Vec<Credential>,
     /// Mutually exclusive sets of credentials for the primary grant (`oneOf` of
     /// `required` lists); empty when there is one way to log in.
     pub alternatives: Vec<Alternative>,
+    /// The operation's path parameters (`/oauth2/{authorizationServerId}/v1/token`):
+    /// arguments of the flow's constructor, indices into the operation's parameters.
+    pub path_parameters: Vec<usize>,
     pub response: TokenResponseFields,
+}
+
+/// A token request body: a struct, by itself or as one variant of the operation's
+/// body union (Okta's `TokenRequest` is a union of one struct per grant).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GrantBody {
+    /// The struct whose fields are filled.
+    pub request: TypeId,
+    /// The union and its variant's name, when the struct is a variant.
+    pub within: Option<(TypeId, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -512,8 +579,12 @@ pub struct GrantField {
 pub struct RefreshGrant {
     /// The `grant_type` value of the refresh grant.
     pub grant_value: Option<String>,
-    /// Index of the `refresh_token` field in the request struct.
+    /// Index of the `refresh_token` field in the refresh grant's struct.
     pub token_field: usize,
+    /// The refresh grant's own body when it is another variant of the body union
+    /// (else the primary grant's struct carries it); with the index of its
+    /// `grant_type` field.
+    pub body: Option<(GrantBody, Option<usize>)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

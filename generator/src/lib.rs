@@ -12,6 +12,9 @@ pub mod load;
 pub mod lower;
 pub mod names;
 pub mod package;
+// One rule for which names hold secrets, shared with the runtime (which masks them).
+#[path = "../../runtime/src/secret_names.rs"]
+mod secret_names;
 pub mod text;
 
 use std::path::{Path, PathBuf};

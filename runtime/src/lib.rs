@@ -67,6 +67,7 @@ pub mod params;
 mod redact;
 mod retry;
 mod secret;
+mod secret_names;
 pub mod shape;
 mod tls;
 mod token;

@@ -106,6 +106,16 @@ fn pairs_flat(pairs: &[(String, String)], inner: &str, outer: &str) -> String {
     )
 }
 
+/// `template` with each `{name}` replaced by its value, percent-encoded as one path
+/// segment (`simple` style): `fill_path("/a/{id}/b", &[("id", "x/y")])` is `/a/x%2Fy/b`.
+pub fn fill_path(template: &str, values: &[(&str, &str)]) -> String {
+    let mut path = template.to_owned();
+    for (name, value) in values {
+        path = path.replace(&format!("{{{name}}}"), &encode(value, false));
+    }
+    path
+}
+
 /// A path parameter's text, to replace `{name}` in the path template (percent-encoded;
 /// `None` for a null value). Styles: `simple` (default), `label`, `matrix`.
 pub fn path(name: &str, value: &Value, style: Style, explode: bool) -> Option<String> {
@@ -341,6 +351,15 @@ mod tests {
         );
         assert_eq!(header(&array, false).as_deref(), Some("blue,black,brown"));
         assert_eq!(header(&object, true).as_deref(), Some("R=100,G=200,B=150"));
+    }
+
+    #[test]
+    fn paths_are_filled_segment_by_segment() {
+        assert_eq!(
+            fill_path("/oauth2/{id}/v1/token", &[("id", "a/b c")]),
+            "/oauth2/a%2Fb%20c/v1/token"
+        );
+        assert_eq!(fill_path("/x/{y}", &[]), "/x/{y}");
     }
 
     #[test]

@@ -55,6 +55,30 @@ impl BaseUrl {
         url
     }
 
+    /// A URL of the API's document resolved against this base as RFC 3986 says
+    /// (OpenAPI: relative URLs resolve against the server): an absolute URL stays as it
+    /// is, `/oauth/token` replaces the path, `token` replaces its last segment. The
+    /// result must be https, or http to loopback.
+    ///
+    /// ```
+    /// # use auth_runtime::BaseUrl;
+    /// let base = BaseUrl::parse("https://api.example.com/v1").unwrap();
+    /// assert_eq!(base.resolve("/oauth/token").unwrap().as_str(), "https://api.example.com/oauth/token");
+    /// assert_eq!(base.resolve("https://login.example.com/t").unwrap().as_str(), "https://login.example.com/t");
+    /// assert!(base.resolve("http://login.example.com/t").is_err());
+    /// ```
+    pub fn resolve(&self, reference: &str) -> Result<Url, ConfigError> {
+        let url = self
+            .0
+            .join(reference.trim())
+            .map_err(|e| ConfigError::InvalidUrl {
+                input: mask_userinfo(reference),
+                reason: e.to_string(),
+            })?;
+        check_transport_security(&url)?;
+        Ok(url)
+    }
+
     /// The validated URL.
     pub fn as_url(&self) -> &Url {
         &self.0

@@ -356,3 +356,34 @@ fn tokens_are_trimmed_and_whitespace_inside_is_refused() {
         assert!(!error.contains("OK"), "{error}");
     }
 }
+
+/// The token manager logs a failed fetch at DEBUG with the whole error: an echoing
+/// server's answer must reach that line masked too, through a standard flow.
+#[tokio::test]
+async fn the_managers_own_log_lines_show_no_echoed_secret() {
+    use auth_runtime::oauth::{AuthorizationServer, ClientAuthentication, OAuthClient, Password};
+    let recorder = Recorder::default();
+    let _guard = tracing::subscriber::set_default(recorder.clone());
+    for echo in [Echo::Validation, Echo::Form, Echo::Header, Echo::Html] {
+        for authentication in [ClientAuthentication::Basic, ClientAuthentication::Post] {
+            let server = MockServer::start().await;
+            Mock::given(wiremock::matchers::method("POST"))
+                .respond_with(Echoing { status: 400, echo })
+                .mount(&server)
+                .await;
+            let endpoints = AuthorizationServer::new(&format!("{}/token", server.uri())).unwrap();
+            let client = OAuthClient::new(CLIENT_ID)
+                .secret(SecretString::from(CLIENT_SECRET))
+                .authentication(authentication);
+            let flow = Password::new(endpoints, client, "ann", SecretString::from(PASSWORD));
+            let error = flow.into_manager(http()).access_token().await.unwrap_err();
+            assert_clean("the manager's error", &render(&error));
+        }
+    }
+    let logged = recorder.0.lock().unwrap().clone();
+    assert!(
+        logged.contains("obtaining an access token failed"),
+        "{logged}"
+    );
+    assert_clean("tracing events", &logged);
+}

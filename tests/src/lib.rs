@@ -12,6 +12,7 @@ use generator::package::{self, Runtime};
 pub struct Scratch {
     dir: PathBuf,
     members: Vec<String>,
+    env: Vec<(String, String)>,
 }
 
 /// What a Cargo run printed, and whether it succeeded.
@@ -32,7 +33,13 @@ impl Scratch {
         Scratch {
             dir,
             members: Vec::new(),
+            env: Vec::new(),
         }
+    }
+
+    /// An environment variable for the crates' tests (a server's URL).
+    pub fn set_env(&mut self, key: &str, value: &str) {
+        self.env.push((key.to_owned(), value.to_owned()));
     }
 
     pub fn dir(&self) -> &Path {
@@ -96,6 +103,7 @@ impl Scratch {
             .current_dir(&self.dir)
             .env("CARGO_TARGET_DIR", self.dir.join("target"))
             .env("RUSTFLAGS", "-D warnings")
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .env_remove("RUSTDOCFLAGS")
             .output()
             .expect("cargo runs");

@@ -34,6 +34,20 @@ fn http() -> Http {
     Http::with_client(client, options)
 }
 
+/// Token managers for a paused clock: no deadline, which a paused clock would jump to
+/// whenever the runtime waits for the network (see `TokenOptions::deadline`).
+trait Paused: auth_runtime::TokenFlow + Sized {
+    fn paused_manager(self) -> auth_runtime::TokenManager<Self> {
+        let options = auth_runtime::TokenOptions {
+            deadline: None,
+            ..Default::default()
+        };
+        auth_runtime::TokenManager::new(self, http(), options)
+    }
+}
+
+impl<F: auth_runtime::TokenFlow> Paused for F {}
+
 fn token(access: &str, expires_in: Value) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(
         json!({"access_token": access, "token_type": "Bearer", "expires_in": expires_in}),
@@ -56,7 +70,7 @@ fn podero_client_credentials(server: &MockServer) -> podero::client::ClientCrede
         credentials,
     )
     .unwrap()
-    .into_manager(http())
+    .paused_manager()
 }
 
 #[tokio::test(start_paused = true)]
@@ -138,7 +152,7 @@ fn podero_password(server: &MockServer) -> podero::client::PasswordAuth {
     };
     podero::client::PasswordFlow::new(&podero::client::Server::Custom(custom(server)), credentials)
         .unwrap()
-        .into_manager(http())
+        .paused_manager()
 }
 
 fn podero_token(access: &str, refresh: &str, expires_in: i64) -> ResponseTemplate {
@@ -224,7 +238,7 @@ fn cobee_auth(server: &MockServer) -> cobee::client::ClientCredentialsAuth {
         credentials,
     )
     .unwrap()
-    .into_manager(http())
+    .paused_manager()
 }
 
 #[tokio::test(start_paused = true)]
@@ -328,7 +342,7 @@ fn zype_auth(
     };
     zype::client::PasswordFlow::new(&zype::client::Server::Custom(custom(server)), credentials)
         .unwrap()
-        .into_manager(http())
+        .paused_manager()
 }
 
 fn zype_password() -> zype::client::PasswordLogin {

@@ -319,6 +319,9 @@ fn generated_code_compiles_and_no_document_text_ever_runs() {
     for left_over in pwned_files(scratch.dir()) {
         std::fs::remove_file(left_over).expect("remove an earlier run's file");
     }
+    // A real OAuth 2.0 server for the auth fixtures' tests.
+    let oauth = oauth_server();
+    scratch.set_env("OAUTH_SERVER_URL", &oauth.url);
     let round_trips = scratch.cargo(&["test", "--workspace", "--tests"]);
     assert!(
         round_trips.success,
@@ -369,8 +372,21 @@ fn pwned_files(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// The schema-fidelity fixtures, compiled with the hostile ones.
+/// oauth2-mock-server with the client the auth fixtures' tests use.
+fn oauth_server() -> interop::OAuthServer {
+    let interop = interop::Interop::new(&tests::repository_root()).expect("target/interop");
+    let mut config = interop::OAuthServerConfig::default();
+    config
+        .clients
+        .insert("app".into(), Some("app-secret".into()));
+    interop::OAuthServer::start(&interop, &config).expect("the OAuth2 server starts")
+}
+
+/// The schema-fidelity and auth fixtures, compiled with the hostile ones.
 const FIDELITY_FIXTURES: &[&str] = &[
+    "fidelity/auth-client-credentials",
+    "fidelity/auth-open-banking",
+    "fidelity/auth-token-operations",
     "fidelity/operations",
     "fidelity/unions",
     "fidelity/allof",

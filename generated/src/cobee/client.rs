@@ -90,6 +90,8 @@ impl Client {
         self.api.http()
     }
     /// `POST /oauth/token`
+    ///
+    /// Authorization: none.
     pub async fn post_oauth_token(
         &self,
         body: ::std::option::Option<&super::types::AuthenticateRequest>,

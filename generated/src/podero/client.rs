@@ -73,6 +73,8 @@ impl Client {
         }
     }
     /// Credentials of the security scheme `clientCredentials`: Bearer tokens: a token manager (refreshed, replayed once after `401`) or a fixed token (`Auth::bearer`).
+    ///
+    /// Token managers come from [`ClientCredentialsFlow`].
     /// OAuth2 client credentials; use the access token as `Authorization: Bearer …` on every other endpoint.
     pub fn with_client_credentials(
         self,
@@ -109,6 +111,8 @@ impl Client {
     /// Token
     ///
     /// `POST /api/partners/v2.0/auth/token`
+    ///
+    /// Authorization: none.
     pub async fn integrations_api_api_v2_auth_router_token(
         &self,
         body: &super::types::TokenInput,
@@ -134,6 +138,8 @@ impl Client {
     /// Generate an OAuth2 access token for API authentication.
     ///
     /// `POST /oauth2/token/`
+    ///
+    /// Authorization: `clientBasic`.
     pub async fn get_access_token(
         &self,
         body: &super::types::ClientCredentialsTokenRequest,

@@ -78,6 +78,8 @@ impl Client {
     /// The password grant flow allows you to pass in a user’s username (email address) and password to get an access token in return.
     ///
     /// `POST /oauth/token`
+    ///
+    /// Authorization: none.
     pub async fn retrieve_access_token(
         &self,
         body: &super::types::TokenRequest,

@@ -19,9 +19,15 @@ pub fn items(api: &Api) -> TokenStream {
             taken.unique(format!("{}{suffix}", flow.name));
         }
     }
+    let scheme_names = super::schemes::scheme_names(api, &mut taken);
     let (methods, operation_items) = super::operations::operations(api, &mut taken);
-    let setters = api.security_schemes.iter().map(setter);
+    let setters = api
+        .security_schemes
+        .iter()
+        .zip(&scheme_names)
+        .map(|(scheme, name)| setter(api, scheme, name.as_deref()));
     let flows = super::flows::items(api);
+    let schemes = super::schemes::items(api, &scheme_names);
     quote! {
         #server
 
@@ -65,11 +71,12 @@ pub fn items(api: &Api) -> TokenStream {
 
         #operation_items
         #flows
+        #schemes
     }
 }
 
 /// `with_<scheme>`: the credentials of one security scheme, typed by its kind.
-fn setter(scheme: &SecurityScheme) -> TokenStream {
+fn setter(api: &Api, scheme: &SecurityScheme, client: Option<&str>) -> TokenStream {
     let name = ident(&scheme.setter);
     let key = &scheme.key;
     let mut lines = scheme.docs.0.clone();
@@ -77,6 +84,7 @@ fn setter(scheme: &SecurityScheme) -> TokenStream {
         lines.push(String::new());
     }
     let docs = outer_docs(&Docs(lines));
+    let makers = token_makers(api, scheme, client);
     let (what, argument, auth) = match &scheme.kind {
         SecuritySchemeKind::ApiKey { name, location } => {
             let location = match location {
@@ -107,9 +115,31 @@ fn setter(scheme: &SecurityScheme) -> TokenStream {
     )]);
     quote! {
         #intro
+        #makers
         #docs
         pub fn #name(self, #argument) -> Self {
             Self { api: self.api.with_auth(#key, #auth) }
         }
     }
+}
+
+/// "Token managers come from …": the scheme's standard client and the token operations'
+/// flows that serve it.
+fn token_makers(api: &Api, scheme: &SecurityScheme, client: Option<&str>) -> TokenStream {
+    let mut makers: Vec<String> = client.map(|c| format!("[`{c}`]")).into_iter().collect();
+    if let SecuritySchemeKind::OAuth2 { flows, .. } = &scheme.kind {
+        for served in flows.iter().filter_map(|f| f.served_by) {
+            let flow = format!("[`{}Flow`]", api.auth_flows[served].name);
+            if !makers.contains(&flow) {
+                makers.push(flow);
+            }
+        }
+    }
+    if makers.is_empty() {
+        return TokenStream::new();
+    }
+    own_docs(&[
+        String::new(),
+        format!("Token managers come from {}.", makers.join(", ")),
+    ])
 }

@@ -20,10 +20,17 @@ pub fn items(api: &Api) -> TokenStream {
         Some(ty) => qualified_type_ref(api, ty),
         None => quote!(::serde_json::Value),
     };
+    // One decoder per token operation, whatever number of flows it serves.
     let decoders = api
         .auth_flows
         .iter()
-        .map(|flow| error_decoder(api, flow, error_body.as_ref()));
+        .enumerate()
+        .filter(|(i, flow)| {
+            !api.auth_flows[..*i]
+                .iter()
+                .any(|f| f.operation == flow.operation)
+        })
+        .map(|(_, flow)| error_decoder(api, flow, error_body.as_ref()));
     let flows = api.auth_flows.iter().map(|flow| auth_flow(api, flow));
     quote! {
         /// The documented error body of this API's token operations.
@@ -81,10 +88,46 @@ fn token_request(api: &Api, flow: &AuthFlow, body: TokenStream, basic: TokenStre
     let basic = flow
         .basic_auth
         .then(|| quote!(let request = request.basic_auth(#basic);));
+    let path = if flow.path_parameters.is_empty() {
+        quote!(#path)
+    } else {
+        let values = flow.path_parameters.iter().map(|i| {
+            let parameter = &operation.parameters[*i];
+            let (wire, name) = (&parameter.wire_name, ident(&parameter.name));
+            quote!((#wire, self.#name.as_str()))
+        });
+        quote!(&::auth_runtime::params::fill_path(#path, &[#(#values),*]))
+    };
     quote! {
         let url = self.base.endpoint(#path);
         let request = ::auth_runtime::TokenRequest::#encode(&url, #body)?;
         #basic
+    }
+}
+
+/// The refresh grant when the primary grant's struct carries it (one body for both).
+fn in_struct_refresh(flow: &AuthFlow) -> Option<&RefreshGrant> {
+    flow.refresh.as_ref().filter(|r| r.body.is_none())
+}
+
+/// The operation's body type: the grant's struct, or the union it is a variant of.
+fn body_type(api: &Api, body: &GrantBody) -> TokenStream {
+    let id = body
+        .within
+        .as_ref()
+        .map_or(body.request, |(union, _)| *union);
+    qualified_type_ref(api, &TypeRef::Named(id))
+}
+
+/// `value` (of the grant's struct) as the operation's body.
+fn wrapped(api: &Api, body: &GrantBody, value: TokenStream) -> TokenStream {
+    match &body.within {
+        Some((union, variant)) => {
+            let union = qualified_type_ref(api, &TypeRef::Named(*union));
+            let variant = ident(variant);
+            quote!(#union::#variant(#value))
+        }
+        None => value,
     }
 }
 
@@ -139,8 +182,8 @@ impl FlowNames {
     }
 }
 
-fn request_struct<'a>(api: &'a Api, flow: &AuthFlow) -> &'a [Field] {
-    match &api.type_def(flow.request).kind {
+fn request_struct<'a>(api: &'a Api, body: &GrantBody) -> &'a [Field] {
+    match &api.type_def(body.request).kind {
         TypeKind::Struct(s) => &s.fields,
         _ => &[],
     }
@@ -166,7 +209,7 @@ fn is_secret_string(field: &Field, credential: &Credential) -> bool {
 
 fn auth_flow(api: &Api, flow: &AuthFlow) -> TokenStream {
     let names = FlowNames::new(flow);
-    let fields = request_struct(api, flow);
+    let fields = request_struct(api, &flow.body);
     let operation = &api.operations[flow.operation];
     let credentials = credentials_types(api, flow, &names, fields);
     let body = body_builder(api, flow, &names, fields);
@@ -197,11 +240,47 @@ fn auth_flow(api: &Api, flow: &AuthFlow) -> TokenStream {
         quote!(basic: ::auth_runtime::BasicAuth::new(credentials.client_id.clone(), credentials.client_secret.clone()),)
     });
     let send = token_request(api, flow, quote!(&body), quote!(&self.basic));
-    let request_ty = qualified_type_ref(api, &TypeRef::Named(flow.request));
-    let primary_argument = flow
-        .refresh
-        .as_ref()
-        .map(|_| quote!(::std::option::Option::None));
+    let request_ty = body_type(api, &flow.body);
+    let primary_argument = in_struct_refresh(flow).map(|_| quote!(::std::option::Option::None));
+    let primary_body = wrapped(api, &flow.body, quote!(self.body(#primary_argument)));
+    let refresh_body = match flow.refresh.as_ref().and_then(|r| r.body.as_ref()) {
+        Some((body, _)) => wrapped(api, body, quote!(self.refresh_body(refresh_token))),
+        None => wrapped(
+            api,
+            &flow.body,
+            quote!(self.body(::std::option::Option::Some(refresh_token))),
+        ),
+    };
+    let separate_refresh = separate_refresh_builder(api, flow, fields);
+    let parameters: Vec<(syn::Ident, String)> = flow
+        .path_parameters
+        .iter()
+        .map(|i| {
+            let parameter = &operation.parameters[*i];
+            (ident(&parameter.name), parameter.wire_name.clone())
+        })
+        .collect();
+    let parameter_fields = parameters
+        .iter()
+        .map(|(name, _)| quote!(#name: ::std::string::String,));
+    let parameter_arguments = parameters
+        .iter()
+        .map(|(name, _)| quote!(#name: impl ::std::convert::Into<::std::string::String>,));
+    let parameter_inits = parameters
+        .iter()
+        .map(|(name, _)| quote!(#name: #name.into(),));
+    let new_docs = if parameters.is_empty() {
+        own_docs(&["The flow against `server` with `credentials`.".to_owned()])
+    } else {
+        let listed: Vec<String> = parameters
+            .iter()
+            .map(|(_, wire)| code_span(&format!("{{{wire}}}")))
+            .collect();
+        own_docs(&[format!(
+            "The flow against `server` with `credentials`; the other arguments fill {} in the token path.",
+            listed.join(", ")
+        )])
+    };
     // Credentials used only for HTTP Basic live in `basic`.
     let stores_credentials = !flow.shared.is_empty() || !flow.alternatives.is_empty();
     let credentials_field = stores_credentials.then(|| quote!(credentials: #credentials_name,));
@@ -209,7 +288,7 @@ fn auth_flow(api: &Api, flow: &AuthFlow) -> TokenStream {
     let refresh = flow.refresh.as_ref().map(|_| {
         quote! {
             async fn refresh(&self, http: &::auth_runtime::Http, refresh_token: &::auth_runtime::SecretString) -> ::std::result::Result<::auth_runtime::IssuedToken, Error> {
-                self.request(http, self.body(::std::option::Option::Some(refresh_token))).await
+                self.request(http, #refresh_body).await
             }
 
             fn has_refresh_grant(&self) -> bool {
@@ -249,6 +328,7 @@ fn auth_flow(api: &Api, flow: &AuthFlow) -> TokenStream {
         #[derive(::std::fmt::Debug)]
         pub struct #flow_name {
             base: ::auth_runtime::BaseUrl,
+            #(#parameter_fields)*
             #credentials_field
             #basic_field
         }
@@ -267,9 +347,9 @@ fn auth_flow(api: &Api, flow: &AuthFlow) -> TokenStream {
                 scope: #scope,
             };
 
-            /// The flow against `server` with `credentials`.
-            pub fn new(server: &Server, credentials: #credentials_name) -> ::std::result::Result<Self, ::auth_runtime::ConfigError> {
-                ::std::result::Result::Ok(Self { base: server.base_url()?, #basic_init #credentials_init })
+            #new_docs
+            pub fn new(server: &Server, #(#parameter_arguments)* credentials: #credentials_name) -> ::std::result::Result<Self, ::auth_runtime::ConfigError> {
+                ::std::result::Result::Ok(Self { base: server.base_url()?, #(#parameter_inits)* #basic_init #credentials_init })
             }
 
             /// A token manager with default options (see [`::auth_runtime::TokenOptions`]).
@@ -278,6 +358,7 @@ fn auth_flow(api: &Api, flow: &AuthFlow) -> TokenStream {
             }
 
             #body
+            #separate_refresh
 
             async fn request(&self, http: &::auth_runtime::Http, body: #request_ty) -> ::std::result::Result<::auth_runtime::IssuedToken, Error> {
                 #send
@@ -290,7 +371,7 @@ fn auth_flow(api: &Api, flow: &AuthFlow) -> TokenStream {
             type ErrorBody = ErrorBody;
 
             async fn obtain(&self, http: &::auth_runtime::Http) -> ::std::result::Result<::auth_runtime::IssuedToken, Error> {
-                self.request(http, self.body(#primary_argument)).await
+                self.request(http, #primary_body).await
             }
 
             #refresh
@@ -371,7 +452,7 @@ fn credentials_types(
 /// `fn body(&self, refresh_token)`: the typed request body for the primary grant
 /// (`None`) or the refresh grant.
 fn body_builder(api: &Api, flow: &AuthFlow, names: &FlowNames, fields: &[Field]) -> TokenStream {
-    let request = qualified_type_ref(api, &TypeRef::Named(flow.request));
+    let request = qualified_type_ref(api, &TypeRef::Named(flow.body.request));
     let login = &names.login;
     let in_alternative = |index: usize| {
         flow.alternatives
@@ -402,7 +483,7 @@ fn body_builder(api: &Api, flow: &AuthFlow, names: &FlowNames, fields: &[Field])
             quote!(#login::#variant { #(#bound),* } => (#(#values),*),)
         });
         let login = quote!(match &self.credentials.login { #(#arms)* });
-        match flow.refresh {
+        match in_struct_refresh(flow) {
             Some(_) => quote! {
                 let (#(#names_out),*) = match refresh_token {
                     ::std::option::Option::Some(_) => ::std::default::Default::default(),
@@ -417,15 +498,8 @@ fn body_builder(api: &Api, flow: &AuthFlow, names: &FlowNames, fields: &[Field])
         let value = field_value(api, flow, field, index, &locals(index));
         quote!(#name: #value,)
     });
-    let additional = match &api.type_def(flow.request).kind {
-        TypeKind::Struct(s) if s.additional.is_some() => {
-            Some(quote!(additional_properties: ::std::default::Default::default(),))
-        }
-        _ => None,
-    };
-    let parameter = flow
-        .refresh
-        .as_ref()
+    let additional = additional_default(api, flow.body.request);
+    let parameter = in_struct_refresh(flow)
         .map(|_| quote!(refresh_token: ::std::option::Option<&::auth_runtime::SecretString>));
     quote! {
         /// The request body: the primary grant, or the refresh grant when given a refresh token.
@@ -450,22 +524,16 @@ fn field_value(
     };
     if let Some(grant) = flow.grant.as_ref().filter(|g| g.field == index) {
         let primary = grant_value(api, &field.ty, &grant.value);
-        let refresh = flow
-            .refresh
-            .as_ref()
+        let refresh = in_struct_refresh(flow)
             .and_then(|r| r.grant_value.as_deref())
             .map_or_else(|| primary.clone(), |v| grant_value(api, &field.ty, v));
         let (primary, refresh) = (wrap(primary), wrap(refresh));
-        return match flow.refresh {
+        return match in_struct_refresh(flow) {
             Some(_) => quote!(if refresh_token.is_some() { #refresh } else { #primary }),
             None => primary,
         };
     }
-    if flow
-        .refresh
-        .as_ref()
-        .is_some_and(|r| r.token_field == index)
-    {
+    if in_struct_refresh(flow).is_some_and(|r| r.token_field == index) {
         let value = quote!(
             refresh_token
                 .map(|token| ::auth_runtime::ExposeSecret::expose_secret(token).to_owned())
@@ -510,7 +578,8 @@ fn field_value(
             }
         }
     };
-    if sent_in_refresh || field.presence == Presence::Required || flow.refresh.is_none() {
+    if sent_in_refresh || field.presence == Presence::Required || in_struct_refresh(flow).is_none()
+    {
         value
     } else {
         quote!(if refresh_token.is_some() { ::std::option::Option::None } else { #value })
@@ -540,4 +609,79 @@ fn grant_value(api: &Api, ty: &TypeRef, value: &str) -> TokenStream {
         }
     }
     quote!(::std::borrow::ToOwned::to_owned(#value))
+}
+
+/// `additional_properties: Default::default()` for a struct that has them.
+fn additional_default(api: &Api, id: TypeId) -> Option<TokenStream> {
+    match &api.type_def(id).kind {
+        TypeKind::Struct(s) if s.additional.is_some() => {
+            Some(quote!(additional_properties: ::std::default::Default::default(),))
+        }
+        _ => None,
+    }
+}
+
+/// `fn refresh_body(&self, refresh_token)`: the refresh grant's own struct (another
+/// variant of the body union), with the token, its `grant_type`, and the credentials
+/// it shares with the primary grant by wire name (a client id, a scope).
+fn separate_refresh_builder(api: &Api, flow: &AuthFlow, primary: &[Field]) -> Option<TokenStream> {
+    let refresh = flow.refresh.as_ref()?;
+    let (body, grant_field) = refresh.body.as_ref()?;
+    let fields = request_struct(api, body);
+    let request = qualified_type_ref(api, &TypeRef::Named(body.request));
+    let members = fields.iter().enumerate().map(|(index, field)| {
+        let name = ident(&field.name);
+        let wrap = |value: TokenStream| match field.presence {
+            Presence::Required => value,
+            _ => quote!(::std::option::Option::Some(#value)),
+        };
+        let value = if index == refresh.token_field {
+            wrap(quote!(
+                ::auth_runtime::ExposeSecret::expose_secret(refresh_token).to_owned()
+            ))
+        } else if Some(index) == *grant_field {
+            wrap(grant_value(
+                api,
+                &field.ty,
+                refresh.grant_value.as_deref().unwrap_or("refresh_token"),
+            ))
+        } else {
+            shared_value(flow, primary, field)
+                .unwrap_or_else(|| quote!(::std::default::Default::default()))
+        };
+        quote!(#name: #value,)
+    });
+    let additional = additional_default(api, body.request);
+    Some(quote! {
+        /// The refresh grant's request body.
+        fn refresh_body(&self, refresh_token: &::auth_runtime::SecretString) -> #request {
+            #request { #(#members)* #additional }
+        }
+    })
+}
+
+/// The value of a credential the flow holds under `field`'s wire name, as `field` wants
+/// it (same type and presence), when it holds one.
+fn shared_value(flow: &AuthFlow, primary: &[Field], field: &Field) -> Option<TokenStream> {
+    let credential = flow.shared.iter().find(|c| {
+        primary[c.field].wire_name == field.wire_name && primary[c.field].ty == field.ty
+    })?;
+    let own = &primary[credential.field];
+    let name = ident(&own.name);
+    let source = quote!(self.credentials.#name);
+    let value = if credential.required {
+        let value = credential_value(own, credential, quote!(&#source));
+        match field.presence {
+            Presence::Required => value,
+            _ => quote!(::std::option::Option::Some(#value)),
+        }
+    } else if field.presence == Presence::Required {
+        return None;
+    } else if is_secret_string(own, credential) {
+        let exposed = credential_value(own, credential, quote!(value));
+        quote!(#source.as_ref().map(|value| #exposed))
+    } else {
+        quote!(::std::clone::Clone::clone(&#source))
+    };
+    Some(value)
 }

@@ -6,6 +6,7 @@ mod client;
 mod docs;
 mod flows;
 mod operations;
+mod schemes;
 mod servers;
 mod types;
 mod unions;

@@ -75,6 +75,8 @@ fn method(
         lines.push(String::new());
     }
     lines.push(code_span(&endpoint));
+    lines.push(String::new());
+    lines.push(security_docs(api, operation));
     let docs = outer_docs(&Docs(lines));
     let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
     let path_parameters: Vec<&Parameter> = operation
@@ -173,6 +175,37 @@ fn parameter_call(parameter: &Parameter) -> TokenStream {
         }
         ParameterLocation::Header => quote!(.header(#wire, #value, #explode)),
         ParameterLocation::Cookie => quote!(.cookie(#wire, #value, #explode)),
+    }
+}
+
+/// "Authorization: `oauth` (scope `write`), or `apiKey`.": the requirement alternatives
+/// that can satisfy the operation, as the app sets them on the `Client`.
+fn security_docs(api: &Api, operation: &Operation) -> String {
+    let requirements = operation.security.as_ref().unwrap_or(&api.default_security);
+    let alternatives: Vec<String> = requirements
+        .iter()
+        .map(|requirement| {
+            if requirement.schemes.is_empty() {
+                return "none".to_owned();
+            }
+            let schemes: Vec<String> = requirement
+                .schemes
+                .iter()
+                .map(|(scheme, scopes)| {
+                    let scopes: Vec<String> = scopes.iter().map(|s| code_span(s)).collect();
+                    match scopes.len() {
+                        0 => code_span(scheme),
+                        1 => format!("{} (scope {})", code_span(scheme), scopes[0]),
+                        _ => format!("{} (scopes {})", code_span(scheme), scopes.join(", ")),
+                    }
+                })
+                .collect();
+            schemes.join(" and ")
+        })
+        .collect();
+    match alternatives.len() {
+        0 => "Authorization: none.".to_owned(),
+        _ => format!("Authorization: {}.", alternatives.join(", or ")),
     }
 }
 

@@ -6,7 +6,6 @@
 //! first referenced and is lowered later from a queue. So the call depth is bounded by
 //! how deeply one schema is written, not by how long a chain of references is.
 
-mod auth;
 mod composition;
 mod cycles;
 mod enums;
@@ -20,6 +19,7 @@ mod samples;
 mod schema;
 mod security;
 mod servers;
+mod token_ops;
 #[cfg(feature = "examples")]
 mod validate;
 
@@ -164,6 +164,7 @@ pub fn lower(sources: &Sources, samples: bool) -> (Api, Vec<Problem>) {
         examples: lowerer.examples(),
     };
     api.auth_flows = lowerer.auth_flows(&root, &api);
+    token_ops::mark_served(&mut api);
     (api, lowerer.problems)
 }
 

@@ -35,24 +35,6 @@ impl Lowered {
     }
 }
 
-/// Words that mark a property as a secret (after snake-casing its name).
-const SECRET_NAMES: &[&str] = &[
-    "password",
-    "passwd",
-    "secret",
-    "client_secret",
-    "pin",
-    "access_token",
-    "refresh_token",
-    "id_token",
-    "token",
-    "api_key",
-    "apikey",
-    "private_key",
-    "passphrase",
-    "otp",
-];
-
 /// How many `$ref`s and pass-through wrappers [`Lowerer::nullable_at`] looks through.
 const MAX_PASS_THROUGH: usize = 256;
 
@@ -618,10 +600,7 @@ pub(super) fn required_names(map: &Map<String, Value>) -> Vec<&str> {
 
 pub(super) fn is_secret(field_name: &str, schema: &Value) -> bool {
     let format_password = schema.get("format").and_then(Value::as_str) == Some("password");
-    format_password
-        || SECRET_NAMES.contains(&field_name)
-        || field_name.ends_with("_secret")
-        || field_name.ends_with("_password")
+    format_password || crate::secret_names::is_secret_name(field_name)
 }
 
 pub(super) fn schema_docs(map: &Map<String, Value>) -> Docs {

@@ -31,9 +31,13 @@ impl Lowerer<'_> {
                 .to_owned()
         };
         let kind = match text("type").as_str() {
-            "http" => SecuritySchemeKind::Http {
-                scheme: text("scheme").to_ascii_lowercase(),
-            },
+            "http" => {
+                let scheme = text("scheme").to_ascii_lowercase();
+                if scheme != "basic" && scheme != "bearer" {
+                    self.warning(&loc.child("scheme"), format!("HTTP authentication scheme {scheme:?} is not generated (only `basic` and `bearer` are): its setter takes any `auth_runtime::Auth` the app builds"));
+                }
+                SecuritySchemeKind::Http { scheme }
+            }
             "apiKey" => {
                 let location = match text("in").as_str() {
                     "query" => ParameterLocation::Query,
@@ -46,12 +50,26 @@ impl Lowerer<'_> {
                 }
             }
             "oauth2" => SecuritySchemeKind::OAuth2 {
-                flows: oauth_flows(map),
+                flows: self.oauth_flows(&loc, map),
+                metadata_url: map
+                    .get("oauth2MetadataUrl")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
             },
-            "openIdConnect" => SecuritySchemeKind::OpenIdConnect {
-                url: text("openIdConnectUrl"),
-            },
-            "mutualTLS" => SecuritySchemeKind::MutualTls,
+            "openIdConnect" => {
+                let url = text("openIdConnectUrl");
+                if url.trim().is_empty() {
+                    self.warning(
+                        &loc,
+                        "`openIdConnect` scheme without `openIdConnectUrl`: no client is generated",
+                    );
+                }
+                SecuritySchemeKind::OpenIdConnect { url }
+            }
+            "mutualTLS" => {
+                self.warning(&loc, "mutual TLS is not set up by the generated client: build the `reqwest` client with the certificate and pass it to `auth_runtime::Http::with_client`");
+                SecuritySchemeKind::MutualTls
+            }
             other => {
                 self.warning(
                     &loc.child("type"),
@@ -89,34 +107,87 @@ impl Lowerer<'_> {
     }
 }
 
-fn oauth_flows(map: &Map<String, Value>) -> Vec<OAuthFlow> {
-    let Some(Value::Object(flows)) = map.get("flows") else {
-        return Vec::new();
-    };
-    let grants = [
-        ("clientCredentials", OAuthGrant::ClientCredentials),
-        ("password", OAuthGrant::Password),
-        ("authorizationCode", OAuthGrant::AuthorizationCode),
-        ("implicit", OAuthGrant::Implicit),
-    ];
-    grants
-        .iter()
-        .filter_map(|(key, grant)| {
-            let flow = flows.get(*key)?.as_object()?;
-            let url = |k: &str| flow.get(k).and_then(Value::as_str).map(str::to_owned);
-            let scopes = flow
-                .get("scopes")
-                .and_then(Value::as_object)
-                .map(|s| s.keys().cloned().collect())
-                .unwrap_or_default();
-            Some(OAuthFlow {
-                grant: *grant,
+impl Lowerer<'_> {
+    /// The flows of an `oauth2` scheme; each one no client can be made of is reported.
+    fn oauth_flows(&mut self, loc: &Loc, map: &Map<String, Value>) -> Vec<OAuthFlow> {
+        let Some(Value::Object(flows)) = map.get("flows") else {
+            self.warning(
+                loc,
+                "`oauth2` scheme without `flows`: no client is generated",
+            );
+            return Vec::new();
+        };
+        let grants = [
+            OAuthGrant::ClientCredentials,
+            OAuthGrant::Password,
+            OAuthGrant::AuthorizationCode,
+            OAuthGrant::DeviceAuthorization,
+            OAuthGrant::Implicit,
+        ];
+        let mut lowered = Vec::new();
+        for grant in grants {
+            let Some(flow) = flows.get(grant.key()).and_then(Value::as_object) else {
+                continue;
+            };
+            let at = loc.child("flows").child(grant.key());
+            let url = |k: &str| {
+                flow.get(k)
+                    .and_then(Value::as_str)
+                    .filter(|u| !u.trim().is_empty())
+                    .map(str::to_owned)
+            };
+            let flow_ir = OAuthFlow {
+                grant,
                 token_url: url("tokenUrl"),
                 refresh_url: url("refreshUrl"),
-                scopes,
-            })
+                authorization_url: url("authorizationUrl"),
+                device_authorization_url: url("deviceAuthorizationUrl"),
+                scopes: scopes(flow),
+                served_by: None,
+            };
+            let missing = match grant {
+                OAuthGrant::Implicit => {
+                    self.warning(&at, "the `implicit` flow is not generated: OAuth 2.1 and RFC 9700 deprecate it (tokens travel in URLs); the `authorizationCode` flow with PKCE replaces it");
+                    continue;
+                }
+                _ if flow_ir.token_url.is_none() => Some("tokenUrl"),
+                OAuthGrant::AuthorizationCode if flow_ir.authorization_url.is_none() => {
+                    Some("authorizationUrl")
+                }
+                OAuthGrant::DeviceAuthorization if flow_ir.device_authorization_url.is_none() => {
+                    Some("deviceAuthorizationUrl")
+                }
+                _ => None,
+            };
+            if let Some(missing) = missing {
+                self.warning(
+                    &at,
+                    format!(
+                        "the `{}` flow has no `{missing}`: no client is generated for it",
+                        grant.key()
+                    ),
+                );
+                continue;
+            }
+            lowered.push(flow_ir);
+        }
+        lowered
+    }
+}
+
+fn scopes(flow: &Map<String, Value>) -> Vec<Scope> {
+    flow.get("scopes")
+        .and_then(Value::as_object)
+        .map(|scopes| {
+            scopes
+                .iter()
+                .map(|(name, description)| Scope {
+                    name: name.clone(),
+                    description: description.as_str().unwrap_or_default().to_owned(),
+                })
+                .collect()
         })
-        .collect()
+        .unwrap_or_default()
 }
 
 fn strings(value: &Value) -> Vec<String> {

@@ -13,7 +13,7 @@ use super::OAuthError;
 use crate::error::{ConfigError, Error, ErrorKind, HttpError, Origin};
 use crate::http::{Exchange, Http, Redirects};
 use crate::redact::Sent;
-use crate::url::check_transport_security;
+use crate::url::{BaseUrl, check_transport_security};
 use crate::{StatusCode, Url};
 
 const OIDC_SUFFIX: &str = "/.well-known/openid-configuration";
@@ -85,7 +85,59 @@ fn parse(what: &str, url: &str) -> Result<Url, ConfigError> {
     Ok(parsed)
 }
 
+/// An OpenAPI OAuth flow's URLs (or an OpenID Connect scheme's discovery URL) as the
+/// document writes them: absolute, or relative to the API's server. What generated
+/// scheme clients hand to [`AuthorizationServer::for_flow`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FlowUrls<'a> {
+    /// `tokenUrl`.
+    pub token_url: Option<&'a str>,
+    /// `refreshUrl`.
+    pub refresh_url: Option<&'a str>,
+    /// `authorizationUrl`.
+    pub authorization_url: Option<&'a str>,
+    /// `deviceAuthorizationUrl` (OpenAPI 3.2).
+    pub device_authorization_url: Option<&'a str>,
+    /// `openIdConnectUrl`, or OpenAPI 3.2's `oauth2MetadataUrl`: endpoints not given
+    /// are discovered from it.
+    pub metadata_url: Option<&'a str>,
+}
+
+impl FlowUrls<'_> {
+    /// No URL.
+    pub const NONE: FlowUrls<'static> = FlowUrls {
+        token_url: None,
+        refresh_url: None,
+        authorization_url: None,
+        device_authorization_url: None,
+        metadata_url: None,
+    };
+}
+
 impl AuthorizationServer {
+    /// The endpoints of a document's flow, relative URLs resolved against `base` (the
+    /// API's server, RFC 3986): each must be https, or http to loopback.
+    pub fn for_flow(
+        base: &BaseUrl,
+        urls: &FlowUrls<'_>,
+    ) -> Result<AuthorizationServer, ConfigError> {
+        let resolve = |url: Option<&str>| url.map(|u| base.resolve(u)).transpose();
+        let discovery = match resolve(urls.metadata_url)? {
+            Some(url) => {
+                let issuer = expected_issuer(&url);
+                Some((url, issuer))
+            }
+            None => None,
+        };
+        let endpoints = Endpoints {
+            token: resolve(urls.token_url)?,
+            refresh: resolve(urls.refresh_url)?,
+            authorization: resolve(urls.authorization_url)?,
+            device_authorization: resolve(urls.device_authorization_url)?,
+        };
+        Ok(AuthorizationServer::with_endpoints(endpoints, discovery))
+    }
+
     /// A server with this token endpoint (`https`, or `http` to loopback only).
     pub fn new(token_url: &str) -> Result<AuthorizationServer, ConfigError> {
         let endpoints = Endpoints {
@@ -343,6 +395,31 @@ mod tests {
             issuer("https://as.example.com/meta.json"),
             "SameOrigin(\"https://as.example.com\")"
         );
+    }
+
+    #[test]
+    fn flow_urls_resolve_against_the_server() {
+        let base = BaseUrl::parse("https://api.example.com/v1/").unwrap();
+        let urls = FlowUrls {
+            token_url: Some("/oauth/token"),
+            refresh_url: Some("refresh"),
+            ..FlowUrls::NONE
+        };
+        let server = AuthorizationServer::for_flow(&base, &urls).unwrap();
+        let shown = format!("{server:?}");
+        assert!(
+            shown.contains("https://api.example.com/oauth/token"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("https://api.example.com/v1/refresh"),
+            "{shown}"
+        );
+        let insecure = FlowUrls {
+            token_url: Some("http://login.example.com/token"),
+            ..FlowUrls::NONE
+        };
+        assert!(AuthorizationServer::for_flow(&base, &insecure).is_err());
     }
 
     #[test]

@@ -43,7 +43,7 @@ use crate::token::{IssuedToken, TokenFields};
 
 pub use authorization_code::{AuthorizationCode, AuthorizationRequest};
 pub use device::{DeviceAuthorization, DeviceFlow};
-pub use discovery::{AuthorizationServer, ServerMetadata};
+pub use discovery::{AuthorizationServer, FlowUrls, ServerMetadata};
 pub use grants::{ClientCredentials, Password, RefreshToken};
 
 /// How the client proves who it is to the token endpoint (RFC 6749 §2.3).
