@@ -5,6 +5,7 @@
 //! [`lower`] (trees → [`ir::Api`], every problem collected as a diagnostic) and
 //! [`emit`] (IR → formatted Rust source).
 
+mod builder;
 pub mod diagnostic;
 pub mod emit;
 pub mod ir;
@@ -21,6 +22,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+pub use builder::Builder;
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 use load::{Limits, Loc, Problem, Sources};
 
@@ -46,6 +48,18 @@ pub struct Output {
     pub files: Vec<(String, String)>,
     /// Warnings: constructs generated approximately, each located.
     pub warnings: Diagnostics,
+    /// Every file read: the document, the files its `$ref`s name, the overlay.
+    pub inputs: Vec<PathBuf>,
+    /// The document's file name, as generated files cite it.
+    pub source_name: String,
+}
+
+impl Output {
+    /// The whole API as one self-contained file for `include!` (see [`Builder`]): the
+    /// `types` and `client` modules inline.
+    pub fn single_file(&self) -> String {
+        emit::single_file(&self.api, &self.source_name)
+    }
 }
 
 /// Stack of the thread that generates: lowering and printing recurse as deep as a
@@ -80,8 +94,10 @@ fn generate_here(entry: &Path, options: &Options) -> Result<Output, Diagnostics>
         ..Limits::default()
     };
     let mut sources = Sources::load(entry, &limits)?;
+    let mut inputs: Vec<PathBuf> = sources.files().map(|(id, _)| sources.path_of(id)).collect();
     if let Some(overlay) = &options.overlay {
         apply_overlay(&mut sources, overlay)?;
+        inputs.push(overlay.clone());
     }
     let version_problems = check_version(&sources);
     if !version_problems.is_empty() {
@@ -110,7 +126,23 @@ fn generate_here(entry: &Path, options: &Options) -> Result<Output, Diagnostics>
         api,
         files,
         warnings: diagnostics,
+        inputs,
+        source_name,
     })
+}
+
+/// What was generated, in one line: `12 types, 4 operations, 4 methods, 2 auth clients,
+/// 0 warnings`. Methods are the operations a client calls (webhooks are requests the
+/// server makes); auth clients are the token operations' flows and the security
+/// schemes' standard clients.
+pub fn summary(api: &ir::Api, warnings: usize) -> String {
+    let methods = api.operations.iter().filter(|o| !o.webhook).count();
+    let clients = api.auth_flows.len() + emit::scheme_clients(api);
+    format!(
+        "{} types, {} operations, {methods} methods, {clients} auth clients, {warnings} warnings",
+        api.types.len(),
+        api.operations.len()
+    )
 }
 
 /// The entry document as generation reads it: loaded (with the same limits) and with

@@ -1,5 +1,5 @@
-//! A generated API as a standalone crate: its files, its name, and where it may be
-//! written. Writing is careful: an output directory must be missing, empty, or a crate
+//! A generated API as a standalone crate: its files (the runtime vendored in, so it
+//! builds anywhere), its name, and where it may be written. Writing is careful: an output directory must be missing, empty, or a crate
 //! written here before (it holds [`MARKER`]); anything else, a workspace root or `/`
 //! included, is refused, so a typo never overwrites someone's code.
 
@@ -10,36 +10,82 @@ use crate::Output;
 /// Left in every crate written by [`write_crate`]; its presence allows writing there again.
 pub const MARKER: &str = ".generated-crate";
 
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/runtime_files.rs"));
+}
+
+/// Where the vendored runtime goes inside a generated crate.
+pub const VENDORED_RUNTIME: &str = "vendor/auth-runtime";
+
 /// How the crate depends on the runtime (`auth-runtime`).
 #[derive(Debug, Clone)]
 pub enum Runtime {
-    /// A path dependency on a copy of the runtime.
+    /// A copy of the runtime inside the crate (`vendor/auth-runtime/`), so that the
+    /// crate builds anywhere, with nothing but crates.io: the default.
+    Vendored,
+    /// A path dependency on a runtime elsewhere (a checkout of this repository, for
+    /// working on both).
     Path(PathBuf),
 }
 
-/// The crate's files, relative to its directory: the marker, `Cargo.toml` and `src/`.
+/// The crate's files, relative to its directory: the marker, `Cargo.toml`, a lock file,
+/// `src/`, and the vendored runtime.
 pub fn crate_files(output: &Output, package: &str, runtime: &Runtime) -> Vec<(PathBuf, String)> {
-    let runtime = match runtime {
+    let runtime_dependency = match runtime {
+        Runtime::Vendored => format!("{{ path = {VENDORED_RUNTIME:?} }}"),
         Runtime::Path(path) => format!("{{ path = {:?} }}", path.display().to_string()),
     };
     let manifest = format!(
         "[package]\nname = \"{package}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
-         [dependencies]\nauth-runtime = {runtime}\nserde = {{ version = \"1\", features = [\"derive\"] }}\n\
+         [dependencies]\nauth-runtime = {runtime_dependency}\nserde = {{ version = \"1\", features = [\"derive\"] }}\n\
          serde_json = \"1\"\n"
     );
     let mut files = vec![
         (
             PathBuf::from(MARKER),
-            "This crate was generated; generating into this directory again replaces Cargo.toml and src/.\n"
+            "This crate was generated; generating into this directory again replaces Cargo.toml, src/ and vendor/.\n"
                 .to_owned(),
         ),
         (PathBuf::from("Cargo.toml"), manifest),
+        (PathBuf::from("Cargo.lock"), embedded::LOCK_FILE.to_owned()),
     ];
     for (file, text) in &output.files {
-        let file = if file == "mod.rs" { "lib.rs" } else { file };
-        files.push((Path::new("src").join(file), text.clone()));
+        let (file, text) = if file == "mod.rs" {
+            ("lib.rs", format!("{text}{REEXPORTS}"))
+        } else {
+            (file.as_str(), text.clone())
+        };
+        files.push((Path::new("src").join(file), text));
+    }
+    if let Runtime::Vendored = runtime {
+        files.extend(vendored_runtime());
     }
     files
+}
+
+/// What an app needs besides the crate, re-exported so that it needs one dependency.
+const REEXPORTS: &str =
+    "/// The runtime the generated code runs on: `Http`, token managers, errors, secrets.
+pub use auth_runtime;
+/// The HTTP client the runtime uses, at the same version.
+pub use auth_runtime::reqwest;
+";
+
+/// The runtime's files under [`VENDORED_RUNTIME`]: its sources and its manifest without
+/// what only its own repository builds (dev-dependencies, benchmarks).
+fn vendored_runtime() -> Vec<(PathBuf, String)> {
+    embedded::RUNTIME_FILES
+        .iter()
+        .map(|(path, text)| {
+            let text = if *path == "Cargo.toml" {
+                let end = text.find("\n[dev-dependencies]").unwrap_or(text.len());
+                format!("{}\n", text[..end].trim_end())
+            } else {
+                (*text).to_owned()
+            };
+            (Path::new(VENDORED_RUNTIME).join(path), text)
+        })
+        .collect()
 }
 
 /// Writes the crate into `out` (checked with [`check_output_dir`] first); an earlier
@@ -51,13 +97,17 @@ pub fn write_crate(
     runtime: &Runtime,
 ) -> Result<(), String> {
     check_output_dir(out)?;
-    let src = out.join("src");
-    if src.exists() {
-        std::fs::remove_dir_all(&src).map_err(|e| format!("{}: {e}", src.display()))?;
+    for generated in ["src", "vendor"] {
+        let dir = out.join(generated);
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
     }
-    std::fs::create_dir_all(&src).map_err(|e| format!("{}: {e}", src.display()))?;
     for (path, text) in crate_files(output, package, runtime) {
         let path = out.join(path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
         std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     Ok(())

@@ -5,8 +5,11 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
+use generator::package::{self, Runtime};
+use generator::{Options, Output, generate};
+
 use crate::codegen::workspace_root;
-use crate::standalone::write_crate;
+use crate::workspace::write_workspace;
 
 struct Row {
     document: String,
@@ -18,32 +21,45 @@ struct Row {
     seconds: f64,
 }
 
-pub fn run(args: &[&str]) -> Result<(), String> {
-    let check = !args.contains(&"--no-check");
+pub fn run(check: bool) -> Result<(), String> {
     let root = workspace_root();
     let corpus = root.join("../shared/corpus");
     let out = root.join("target/corpus");
     let documents: Vec<String> = documents()?.into_iter().map(|(label, _)| label).collect();
     let crates: Vec<String> = documents.iter().map(|d| crate_dir_name(d)).collect();
     std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
-    write_workspace(&out, &crates)?;
+    write_workspace(&root, &out, &crates)?;
     // Every crate first: the corpus workspace lists them all, so cargo needs each manifest.
     let mut rows: Vec<Row> = documents
         .iter()
         .zip(&crates)
-        .map(|(document, crate_name)| generate(&corpus, &out, document, crate_name))
+        .map(|(document, crate_name)| generate_one(&corpus, &out, document, crate_name))
         .collect();
     if check {
+        // Dependencies first, timed apart, so each crate's time is its own.
+        eprintln!("building dependencies (the runtime and what it needs)…");
+        let started = Instant::now();
+        let (ok, _) = clippy(&out, "auth-runtime")?;
+        eprintln!(
+            "dependencies built in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+        if !ok {
+            return Err("error: the runtime does not build in the corpus workspace".into());
+        }
         for (row, crate_name) in rows
             .iter_mut()
             .zip(&crates)
             .filter(|(row, _)| row.generated)
         {
+            eprintln!("checking {}", row.document);
             let started = Instant::now();
             let (ok, warnings) = clippy(&out, crate_name)?;
             row.checked = Some(ok);
             row.check_warnings = warnings;
-            row.seconds += started.elapsed().as_secs_f64();
+            let seconds = started.elapsed().as_secs_f64();
+            row.seconds += seconds;
+            eprintln!("checked {} in {seconds:.1} s", row.document);
         }
     }
     print_table(&rows);
@@ -55,15 +71,26 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "{failed} of {} corpus documents failed",
+            "error: {failed} of {} corpus documents failed",
             rows.len()
         ))
     }
 }
 
-fn generate(corpus: &Path, out: &Path, document: &str, crate_name: &str) -> Row {
+/// Generates `document` into a crate at `out` that depends on this repository's runtime
+/// (one copy for the whole corpus workspace).
+fn write_crate(document: &Path, out: &Path, name: &str) -> Result<Output, String> {
+    let output = generate(document, &Options::default()).map_err(|d| d.to_string())?;
+    let runtime = Runtime::Path(workspace_root().join("runtime"));
+    package::write_crate(out, &output, &package::crate_name(name), &runtime)
+        .map_err(|e| format!("error: {e}"))?;
+    Ok(output)
+}
+
+fn generate_one(corpus: &Path, out: &Path, document: &str, crate_name: &str) -> Row {
+    eprintln!("generating {document}");
     let started = Instant::now();
-    let result = write_crate(&corpus.join(document), None, &out.join(crate_name), None);
+    let result = write_crate(&corpus.join(document), &out.join(crate_name), crate_name);
     let mut row = Row {
         document: document.to_owned(),
         types: 0,
@@ -121,16 +148,6 @@ fn crate_dir_name(document: &str) -> String {
             }
         })
         .collect()
-}
-
-/// One workspace for all corpus crates: one lock file, one build of serde.
-fn write_workspace(out: &Path, crates: &[String]) -> Result<(), String> {
-    let members: Vec<String> = crates.iter().map(|c| format!("\"{c}\"")).collect();
-    let manifest = format!(
-        "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
-        members.join(", ")
-    );
-    std::fs::write(out.join("Cargo.toml"), manifest).map_err(|e| e.to_string())
 }
 
 /// Runs clippy on one corpus crate: (compiled, number of warnings).

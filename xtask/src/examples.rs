@@ -23,7 +23,7 @@ use generator::{Options, generate};
 use serde_json::{Value, json};
 
 use crate::codegen::workspace_root;
-use crate::workspace::{Document, cargo, parse_documents, write_workspace};
+use crate::workspace::{Document, cargo, write_workspace};
 
 /// What happened to one example.
 struct Outcome {
@@ -52,19 +52,13 @@ struct Row {
     failure: Option<String>,
 }
 
-const USAGE: &str =
-    "usage: cargo xtask examples [DOCUMENT…] [--overlay <FILE>] [--specs] [--corpus] [--strict]";
-
-pub fn run(args: &[&str]) -> Result<(), String> {
-    let strict = args.contains(&"--strict");
-    let args: Vec<&str> = args.iter().copied().filter(|a| *a != "--strict").collect();
-    let documents = parse_documents(&args, USAGE)?;
+pub fn run(documents: &[Document], strict: bool) -> Result<(), String> {
     let root = workspace_root();
     let out = root.join("target/examples");
     std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
     let mut rows = Vec::new();
     let mut crates = Vec::new();
-    for document in &documents {
+    for document in documents {
         match prepare(&out, document) {
             Ok((name, api, outcomes)) => {
                 crates.push(name);

@@ -1,46 +1,82 @@
-//! Project automation, run as `cargo xtask <command>` (see `.cargo/config.toml`).
-//!
-//! - `codegen [--check]`: regenerate `generated/` from `specs/` (or check it is current)
-//! - `generate <DOCUMENT> --out <DIR> [--name <NAME>] [--overlay <FILE>]`: a standalone crate for any document
-//! - `corpus [--no-check]`: generate and `cargo check` every document of the corpus
-//! - `examples [DOCUMENT…] [--specs] [--corpus]`: every example checked against its
-//!   schema and round-tripped through its generated type
-//! - `conformance [DOCUMENT…] [--specs] [--corpus]`: every operation called through its
-//!   generated method against a real request validator (Prism, else openapi-core)
+//! Project automation, run as `cargo xtask <command>` (see `.cargo/config.toml`); every
+//! command has `--help`. Generating a crate for any document is the `openapi-rust` tool's
+//! job (`cli/`); these commands serve this repository.
 
 mod codegen;
 mod conformance;
 mod corpus;
 mod examples;
-mod standalone;
 mod workspace;
 
 use std::process::ExitCode;
 
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    about = "This repository's automation",
+    version
+)]
+#[command(after_help = "Exit codes: 0 done, 1 failed, 2 usage.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate generated/ from the documents in specs/ (with their overlays).
+    Codegen {
+        /// Change nothing; fail, naming the stale files, when generated/ is not current.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Generate every corpus document (../shared/corpus) into a crate under
+    /// target/corpus and run clippy on each.
+    Corpus {
+        /// Generate only; no clippy.
+        #[arg(long)]
+        no_check: bool,
+    },
+    /// Check every example of the documents against its schema and round-trip it
+    /// through its generated type.
+    Examples {
+        #[command(flatten)]
+        documents: workspace::DocumentArgs,
+        /// Fail when an example its schema accepts does not round-trip.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Call every operation of the documents once through its generated method against
+    /// a real request validator (Prism, else openapi-core).
+    Conformance {
+        #[command(flatten)]
+        documents: workspace::DocumentArgs,
+        /// Fail when fewer than this percentage of operations are conformant.
+        #[arg(long, value_name = "PERCENT")]
+        require: Option<f64>,
+    },
+}
+
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let result = match args.as_slice() {
-        ["codegen"] => codegen::run(codegen::Mode::Write),
-        ["codegen", "--check"] => codegen::run(codegen::Mode::Check),
-        ["generate", rest @ ..] => standalone::run(rest),
-        ["corpus", rest @ ..] => corpus::run(rest),
-        ["examples", rest @ ..] => examples::run(rest),
-        ["conformance", rest @ ..] => conformance::run(rest),
-        _ => Err(USAGE.to_owned()),
+    let result = match Cli::parse().command {
+        Command::Codegen { check: false } => codegen::run(codegen::Mode::Write),
+        Command::Codegen { check: true } => codegen::run(codegen::Mode::Check),
+        Command::Corpus { no_check } => corpus::run(!no_check),
+        Command::Examples { documents, strict } => {
+            documents.resolve().and_then(|d| examples::run(&d, strict))
+        }
+        Command::Conformance { documents, require } => documents
+            .resolve()
+            .and_then(|d| conformance::run(&d, require)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("{message}");
+            eprintln!("{}", message.trim_end());
             ExitCode::FAILURE
         }
     }
 }
-
-const USAGE: &str = "usage:
-  cargo xtask codegen [--check]
-  cargo xtask generate <DOCUMENT> --out <DIR> [--name <NAME>] [--overlay <FILE>]
-  cargo xtask corpus [--no-check]
-  cargo xtask examples [DOCUMENT…] [--overlay <FILE>] [--specs] [--corpus]
-  cargo xtask conformance [DOCUMENT…] [--overlay <FILE>] [--specs] [--corpus]";

@@ -13,46 +13,60 @@ pub struct Document {
     pub overlay: Option<PathBuf>,
 }
 
-/// `DOCUMENT… [--overlay FILE] [--specs] [--corpus]`: the documents named, the specs (with
-/// their overlays), the corpus.
-pub fn parse_documents(args: &[&str], usage: &str) -> Result<Vec<Document>, String> {
-    let root = workspace_root();
-    let mut documents = Vec::new();
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match *arg {
-            "--specs" => documents.extend(specs(&root)?.into_iter().map(|spec| Document {
+/// `[DOCUMENT…] [--overlay FILE] [--specs] [--corpus]`: which documents a command reads.
+#[derive(clap::Args)]
+pub struct DocumentArgs {
+    /// OpenAPI documents.
+    documents: Vec<PathBuf>,
+    /// An OpenAPI Overlay applied to the document (with one document only).
+    #[arg(long, value_name = "FILE")]
+    overlay: Option<PathBuf>,
+    /// Every document in specs/, with its overlay.
+    #[arg(long)]
+    specs: bool,
+    /// Every document of the corpus (../shared/corpus/MANIFEST.tsv).
+    #[arg(long)]
+    corpus: bool,
+}
+
+impl DocumentArgs {
+    /// The documents named, the specs, the corpus, in that order.
+    pub fn resolve(self) -> Result<Vec<Document>, String> {
+        if self.overlay.is_some() && self.documents.len() != 1 {
+            return Err("error: --overlay needs exactly one DOCUMENT".into());
+        }
+        let mut documents: Vec<Document> = self
+            .documents
+            .iter()
+            .map(|path| Document {
+                label: path.display().to_string(),
+                path: path.clone(),
+                overlay: self.overlay.clone(),
+            })
+            .collect();
+        if self.specs {
+            documents.extend(specs(&workspace_root())?.into_iter().map(|spec| Document {
                 label: spec.name.clone(),
                 path: spec.document,
                 overlay: spec.overlay,
-            })),
-            "--corpus" => documents.extend(crate::corpus::documents()?.into_iter().map(
-                |(label, path)| Document {
-                    label,
-                    path,
-                    overlay: None,
-                },
-            )),
-            "--overlay" => {
-                let overlay = args.next().ok_or(usage)?;
-                let last = documents
-                    .last_mut()
-                    .ok_or("--overlay follows its document")?;
-                last.overlay = Some(PathBuf::from(overlay));
-            }
-            "--help" | "-h" => return Err(usage.to_owned()),
-            other if !other.starts_with('-') => documents.push(Document {
-                label: other.to_owned(),
-                path: PathBuf::from(other),
-                overlay: None,
-            }),
-            other => return Err(format!("unexpected argument `{other}`\n{usage}")),
+            }));
         }
+        if self.corpus {
+            documents.extend(
+                crate::corpus::documents()?
+                    .into_iter()
+                    .map(|(label, path)| Document {
+                        label,
+                        path,
+                        overlay: None,
+                    }),
+            );
+        }
+        if documents.is_empty() {
+            return Err("error: name a DOCUMENT, or --specs or --corpus (see --help)".into());
+        }
+        Ok(documents)
     }
-    if documents.is_empty() {
-        return Err(usage.to_owned());
-    }
-    Ok(documents)
 }
 
 /// A workspace of the generated crates in `out`, locked like this repository.

@@ -26,7 +26,7 @@ pub fn scheme_names(api: &Api, taken: &mut Namespace) -> Vec<Option<String>> {
 }
 
 /// Whether a scheme has anything for a standard client to do.
-fn has_client(scheme: &SecurityScheme) -> bool {
+pub(super) fn has_client(scheme: &SecurityScheme) -> bool {
     match &scheme.kind {
         SecuritySchemeKind::OAuth2 { flows, .. } => flows.iter().any(|f| f.served_by.is_none()),
         SecuritySchemeKind::OpenIdConnect { url } => !url.trim().is_empty(),

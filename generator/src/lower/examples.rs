@@ -15,7 +15,8 @@ use crate::load::Loc;
 pub(super) struct Site {
     /// Where the example value is.
     pub value: Loc,
-    /// The schema it should match, when there is one.
+    /// The schema it should match, when there is one (read by the validator).
+    #[cfg_attr(not(feature = "examples"), allow(dead_code))]
     pub schema: Option<Loc>,
     pub ty: TypeRef,
 }

@@ -610,6 +610,10 @@ mod tests {
     fn token_urls_match_operation_paths() {
         assert!(path_matches("/oauth/token", "/oauth/token"));
         assert!(path_matches(
+            "https://id.example.com/oauth2/default/v1/token",
+            "/oauth2/{authorizationServerId}/v1/token"
+        ));
+        assert!(!path_matches(
             "https://id.example.com/oauth2/v1/token",
             "/oauth2/{authorizationServerId}/v1/token"
         ));

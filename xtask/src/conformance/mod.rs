@@ -31,12 +31,10 @@ use generator::{Options, generate};
 use serde_json::{Value, json};
 
 use crate::codegen::workspace_root;
-use crate::workspace::{Document, cargo, parse_documents, write_workspace};
+use crate::workspace::{Document, cargo, write_workspace};
 use driver::{driver, driver_name};
 use interop::Interop;
 use validators::check;
-
-const USAGE: &str = "usage: cargo xtask conformance [DOCUMENT…] [--overlay <FILE>] [--specs] [--corpus] [--require <PERCENT>]";
 
 /// A document prepared for the run.
 #[derive(Clone)]
@@ -75,24 +73,14 @@ enum Verdict {
     Failed,
 }
 
-pub fn run(args: &[&str]) -> Result<(), String> {
-    let (args, required) = match args {
-        [rest @ .., "--require", percent] => {
-            let percent: f64 = percent
-                .parse()
-                .map_err(|_| format!("--require takes a percentage\n{USAGE}"))?;
-            (rest, Some(percent))
-        }
-        _ => (args, None),
-    };
-    let documents = parse_documents(args, USAGE)?;
+pub fn run(documents: &[Document], required: Option<f64>) -> Result<(), String> {
     let root = workspace_root();
     let out = root.join("target/conformance");
     std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
     let interop = Interop::new(&root)?;
     let mut prepared = Vec::new();
     let mut failures = Vec::new();
-    for document in &documents {
+    for document in documents {
         eprintln!("preparing {}", document.label);
         match prepare(&out, document) {
             Ok(p) => prepared.push(p),
