@@ -94,11 +94,14 @@ fn run_check(args: &DocumentArgs) -> Result<(), String> {
 
 fn run_generate(args: &GenerateArgs) -> Result<(), String> {
     package::check_output_dir(&args.out).map_err(|e| format!("error: {e}"))?;
-    let output =
-        generate(&args.document.document, &args.document.options()).map_err(|d| d.to_string())?;
     let directory = std::path::absolute(&args.out).unwrap_or_else(|_| args.out.clone());
     let directory = directory.file_name().and_then(|n| n.to_str());
     let name = package::crate_name(args.name.as_deref().or(directory).unwrap_or("api"));
+    let options = Options {
+        module_path: Some(name.replace('-', "_")),
+        ..args.document.options()
+    };
+    let output = generate(&args.document.document, &options).map_err(|d| d.to_string())?;
     let runtime = match &args.runtime_path {
         Some(path) => Runtime::Path(
             std::path::absolute(path).map_err(|e| format!("error: {}: {e}", path.display()))?,

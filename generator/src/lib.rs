@@ -37,6 +37,10 @@ pub struct Options {
     /// Give parameters and request bodies sample values in the IR (for tools that call
     /// every operation).
     pub samples: bool,
+    /// The path apps name the API's module by (`my_api`, `generated::cobee`): its
+    /// documentation then shows a usage example, compiled as a `no_run` doctest. The
+    /// crate's root must re-export the runtime as `auth_runtime`.
+    pub module_path: Option<String>,
 }
 
 /// The generated module of one API.
@@ -115,7 +119,10 @@ fn generate_here(entry: &Path, options: &Options) -> Result<Output, Diagnostics>
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let files = vec![
-        ("mod.rs".to_owned(), emit::module_file(&api, &source_name)),
+        (
+            "mod.rs".to_owned(),
+            emit::module_file(&api, &source_name, options.module_path.as_deref()),
+        ),
         (
             "client.rs".to_owned(),
             emit::client_file(&api, &source_name),

@@ -92,6 +92,11 @@ impl Scratch {
 
     /// Runs `cargo <args>` on the workspace, warnings denied in its own crates.
     pub fn cargo(&self, args: &[&str]) -> Run {
+        self.cargo_with(args, &[])
+    }
+
+    /// [`Scratch::cargo`] with more environment variables.
+    pub fn cargo_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let members: Vec<String> = self.members.iter().map(|m| format!("{m:?}")).collect();
         let manifest = format!(
             "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
@@ -103,8 +108,9 @@ impl Scratch {
             .current_dir(&self.dir)
             .env("CARGO_TARGET_DIR", self.dir.join("target"))
             .env("RUSTFLAGS", "-D warnings")
-            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .env_remove("RUSTDOCFLAGS")
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .envs(env.iter().copied())
             .output()
             .expect("cargo runs");
         Run {

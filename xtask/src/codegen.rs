@@ -77,6 +77,7 @@ pub fn expected_files(root: &Path) -> Result<(Vec<File>, Vec<Report>), String> {
         let started = Instant::now();
         let options = Options {
             overlay: spec.overlay.clone(),
+            module_path: Some(format!("generated::{}", spec.name)),
             ..Options::default()
         };
         match generate(&spec.document, &options) {

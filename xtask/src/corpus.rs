@@ -1,5 +1,6 @@
 //! `cargo xtask corpus`: every document of `../shared/corpus/MANIFEST.tsv` → a crate
-//! under `target/corpus/`, then `cargo clippy` on each, as a table.
+//! under `target/corpus/`, then `cargo clippy` and `cargo doc` (warnings denied) on each,
+//! as a table.
 
 use std::path::Path;
 use std::process::Command;
@@ -55,7 +56,8 @@ pub fn run(check: bool) -> Result<(), String> {
             eprintln!("checking {}", row.document);
             let started = Instant::now();
             let (ok, warnings) = clippy(&out, crate_name)?;
-            row.checked = Some(ok);
+            let documented = ok && rustdoc(&out, crate_name)?;
+            row.checked = Some(ok && documented);
             row.check_warnings = warnings;
             let seconds = started.elapsed().as_secs_f64();
             row.seconds += seconds;
@@ -80,10 +82,14 @@ pub fn run(check: bool) -> Result<(), String> {
 /// Generates `document` into a crate at `out` that depends on this repository's runtime
 /// (one copy for the whole corpus workspace).
 fn write_crate(document: &Path, out: &Path, name: &str) -> Result<Output, String> {
-    let output = generate(document, &Options::default()).map_err(|d| d.to_string())?;
+    let name = package::crate_name(name);
+    let options = Options {
+        module_path: Some(name.replace('-', "_")),
+        ..Options::default()
+    };
+    let output = generate(document, &options).map_err(|d| d.to_string())?;
     let runtime = Runtime::Path(workspace_root().join("runtime"));
-    package::write_crate(out, &output, &package::crate_name(name), &runtime)
-        .map_err(|e| format!("error: {e}"))?;
+    package::write_crate(out, &output, &name, &runtime).map_err(|e| format!("error: {e}"))?;
     Ok(output)
 }
 
@@ -148,6 +154,27 @@ fn crate_dir_name(document: &str) -> String {
             }
         })
         .collect()
+}
+
+/// `cargo doc` on one corpus crate with rustdoc's warnings denied: whether it passed
+/// (descriptions copied from the document must render without broken links or HTML).
+fn rustdoc(workspace: &Path, crate_name: &str) -> Result<bool, String> {
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["doc", "--quiet", "--no-deps", "-p", crate_name])
+        .current_dir(workspace)
+        .env("CARGO_TARGET_DIR", workspace.join("target"))
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for line in stderr
+        .lines()
+        .filter(|l| l.contains("warning") || l.contains("error"))
+        .take(20)
+    {
+        println!("  rustdoc: {line}");
+    }
+    Ok(output.status.success())
 }
 
 /// Runs clippy on one corpus crate: (compiled, number of warnings).

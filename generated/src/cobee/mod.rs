@@ -4,5 +4,26 @@
 //! Partners API definition where you can check the documentation for the different available operations to integrate with the platform.
 //!
 //! Generated from `cobee.yaml` (API version `1.0.0`).
+//!
+//! # Example
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! use generated::cobee::client::*;
+//! use generated::auth_runtime::{Auth, Http, HttpOptions, SecretString};
+//!
+//! let http = Http::new(HttpOptions::default())?;
+//! // One of the document's servers, or any other base URL.
+//! let server = Server::Custom("https://api.example.com".into());
+//! let client = Client::new(&server, http.clone())?;
+//! let client = client.with_bearer_auth(Auth::bearer(SecretString::from("token")));
+//! // ClientCredentialsFlow: the document's own token operation, typed.
+//! let tokens = ClientCredentialsFlow::new(&server, ClientCredentialsCredentials { client_id: "client_id".into(), client_secret: SecretString::from("client_secret") })?.into_manager(http.clone());
+//! let token = tokens.access_token().await?;
+//! // Every operation is a method; the answer has its status, headers and body.
+//! let answer = client.post_oauth_token(None).await?;
+//! println!("{} {:?}", answer.status, answer.body);
+//! # let _ = client; Ok(()) }
+//! ```
 pub mod client;
 pub mod types;

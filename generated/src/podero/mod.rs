@@ -11,5 +11,26 @@
 //! direct device steering so developers and partners can focus on delivering maximum value to end users.
 //!
 //! Generated from `podero.yaml` (API version `2.0`).
+//!
+//! # Example
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! use generated::podero::client::*;
+//! use generated::auth_runtime::{Auth, Http, HttpOptions, SecretString};
+//!
+//! let http = Http::new(HttpOptions::default())?;
+//! // One of the document's servers, or any other base URL.
+//! let server = Server::Custom("https://api.example.com".into());
+//! let client = Client::new(&server, http.clone())?;
+//! let client = client.with_client_basic(generated::auth_runtime::BasicAuth::new("user", SecretString::from("password")));
+//! // PasswordFlow: the document's own token operation, typed.
+//! let tokens = PasswordFlow::new(&server, PasswordCredentials { username: "username".into(), password: SecretString::from("password") })?.into_manager(http.clone());
+//! let token = tokens.access_token().await?;
+//! // ClientCredentialsFlow: the document's own token operation, typed.
+//! let tokens = ClientCredentialsFlow::new(&server, ClientCredentialsCredentials { client_id: "client-id".into(), client_secret: SecretString::from("client-secret") })?.into_manager(http.clone());
+//! let client = client.with_client_credentials(Auth::tokens(tokens));
+//! # let _ = client; Ok(()) }
+//! ```
 pub mod client;
 pub mod types;

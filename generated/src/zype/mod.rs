@@ -2,5 +2,22 @@
 //! Consumer Authentication
 //!
 //! Generated from `zype.json` (API version `1.0.0`).
+//!
+//! # Example
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! use generated::zype::client::*;
+//! use generated::auth_runtime::{Auth, Http, HttpOptions, SecretString};
+//!
+//! let http = Http::new(HttpOptions::default())?;
+//! // One of the document's servers, or any other base URL.
+//! let server = Server::Custom("https://api.example.com".into());
+//! let client = Client::new(&server, http.clone())?;
+//! // PasswordFlow: the document's own token operation, typed.
+//! let tokens = PasswordFlow::new(&server, PasswordCredentials { client_id: "client_id".into(), client_secret: SecretString::from("client_secret"), login: PasswordLogin::Password { username: "username".into(), password: SecretString::from("password") } })?.into_manager(http.clone());
+//! let token = tokens.access_token().await?;
+//! # let _ = client; Ok(()) }
+//! ```
 pub mod client;
 pub mod types;

@@ -11,8 +11,9 @@ use super::{outer_docs, own_docs};
 use crate::ir::*;
 use crate::names::Namespace;
 
-pub fn items(api: &Api) -> TokenStream {
-    let server = super::servers::server_enum(api);
+/// The names the client module's items take before its operations' (which come after):
+/// the fixed ones, the flows', and each scheme client's (by scheme).
+pub(super) fn item_names(api: &Api) -> (Namespace, Vec<Option<String>>) {
     let mut taken = Namespace::with_reserved(&["Server", "Client", "Error", "ErrorBody"]);
     for flow in &api.auth_flows {
         for suffix in ["Flow", "Credentials", "Login", "Auth"] {
@@ -20,6 +21,12 @@ pub fn items(api: &Api) -> TokenStream {
         }
     }
     let scheme_names = super::schemes::scheme_names(api, &mut taken);
+    (taken, scheme_names)
+}
+
+pub fn items(api: &Api) -> TokenStream {
+    let server = super::servers::server_enum(api);
+    let (mut taken, scheme_names) = item_names(api);
     let (methods, operation_items) = super::operations::operations(api, &mut taken);
     let setters = api
         .security_schemes

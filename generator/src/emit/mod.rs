@@ -10,6 +10,7 @@ mod schemes;
 mod servers;
 mod types;
 mod unions;
+mod usage;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -140,7 +141,9 @@ fn doc_line(line: &str) -> String {
 }
 
 /// The module root of one API: its documentation and submodules.
-pub fn module_file(api: &Api, source_name: &str) -> String {
+/// The module root of one API: its documentation (with a usage example when apps'
+/// path to it, `module`, is known) and submodules.
+pub fn module_file(api: &Api, source_name: &str, module: Option<&str>) -> String {
     let mut lines = api.docs.0.clone();
     if !lines.is_empty() {
         lines.push(String::new());
@@ -151,8 +154,14 @@ pub fn module_file(api: &Api, source_name: &str) -> String {
         docs::code_span(&api.version)
     ));
     let docs = inner_docs(&Docs(lines));
+    // Ours, not the document's: not sanitized (its code block must stay Rust).
+    let example = module
+        .map(|module| usage::example(api, module))
+        .unwrap_or_default();
+    let example = example.iter().map(|line| doc_line(line));
     format_file(quote! {
         #docs
+        #(#![doc = #example])*
         pub mod client;
         pub mod types;
     })
