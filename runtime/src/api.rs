@@ -56,6 +56,22 @@ impl Default for CallOptions {
 
 /// What generated clients send requests through: where the API is, how to reach it, and
 /// the credentials of each security scheme. Cheap to clone.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// use auth_runtime::{ApiClient, ApiRequest, Auth, BaseUrl, Http, HttpOptions, Method, Style};
+///
+/// let base = BaseUrl::parse("https://api.example.com/v1")?;
+/// let api = ApiClient::new(base, Http::new(HttpOptions::default())?)
+///     .with_auth("bearerAuth", Auth::bearer("my-token"));
+/// let request = ApiRequest::new(Method::GET, "/pets/{petId}")
+///     .path_param("petId", &42, Style::Simple, false)
+///     .security(&[&["bearerAuth"]]);
+/// let answer = api.send(request).await?; // GET https://api.example.com/v1/pets/42
+/// let pet: serde_json::Value = answer.json()?;
+/// # let _ = pet;
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug)]
 pub struct ApiClient {
     base: BaseUrl,
@@ -76,6 +92,16 @@ impl ApiClient {
     }
 
     /// Credentials for the security scheme named `scheme` in the document.
+    ///
+    /// ```
+    /// use auth_runtime::{ApiClient, Auth, BaseUrl, Http, HttpOptions, KeyLocation};
+    ///
+    /// let base = BaseUrl::parse("https://api.example.com")?;
+    /// let api = ApiClient::new(base, Http::new(HttpOptions::default())?)
+    ///     .with_auth("api_key", Auth::api_key(KeyLocation::Query, "api_key", "k3y"));
+    /// assert_eq!(api.base_url().as_url().host_str(), Some("api.example.com"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn with_auth(mut self, scheme: &str, auth: impl Into<Auth>) -> ApiClient {
         self.auth.insert(scheme.to_owned(), auth.into());
         self
@@ -99,6 +125,18 @@ impl ApiClient {
 
     /// Sends `request` as described in the module documentation and returns the answer,
     /// whatever its status.
+    ///
+    /// ```no_run
+    /// # async fn run(api: auth_runtime::ApiClient) -> Result<(), Box<dyn std::error::Error>> {
+    /// use auth_runtime::{ApiRequest, Method, lenient_json};
+    ///
+    /// let answer = api.send(ApiRequest::new(Method::GET, "/pets")).await?;
+    /// // 2xx: the decoded body; otherwise an error with the status and the raw body.
+    /// let decode_error = lenient_json::<serde_json::Value>;
+    /// let pets = answer.into_value(|_, r| r.json::<Vec<String>>(), decode_error)?;
+    /// println!("{} pets", pets.body.len());
+    /// # Ok(()) }
+    /// ```
     pub async fn send(&self, request: ApiRequest) -> Result<RawResponse, HttpError> {
         let url = request.url(&self.base)?;
         let alternative = self.credentials_for(&request)?;
@@ -245,6 +283,19 @@ pub enum Body {
 }
 
 /// An API call as a generated method builds it.
+///
+/// ```
+/// use auth_runtime::{ApiRequest, Method, Style};
+///
+/// // POST /stores/7/pets?tags=cat,indoor, header `X-Request-Id: 42`, a JSON body
+/// let request = ApiRequest::new(Method::POST, "/stores/{storeId}/pets")
+///     .path_param("storeId", &7, Style::Simple, false)
+///     .query("tags", Some(&["cat", "indoor"]), Style::Form, false, false)
+///     .header("X-Request-Id", Some(&42), false)
+///     .json("application/json", &serde_json::json!({ "name": "Tom" }))
+///     .security(&[&["bearerAuth"], &["apiKey"]]); // either scheme will do
+/// # let _ = request;
+/// ```
 pub struct ApiRequest {
     method: Method,
     /// The path with its parameters filled in (percent-encoded).
@@ -291,6 +342,18 @@ impl ApiRequest {
     }
 
     /// Fills `{name}` in the path.
+    ///
+    /// ```
+    /// use auth_runtime::{ApiRequest, Method, Style};
+    ///
+    /// // `/files/a%2Fb.txt`: a value never adds a path segment.
+    /// let simple = ApiRequest::new(Method::GET, "/files/{name}")
+    ///     .path_param("name", "a/b.txt", Style::Simple, false);
+    /// // `/pets;id=3;id=4`
+    /// let matrix = ApiRequest::new(Method::GET, "/pets{id}")
+    ///     .path_param("id", &[3, 4], Style::Matrix, true);
+    /// # let _ = (simple, matrix);
+    /// ```
     pub fn path_param<T: Serialize + ?Sized>(
         mut self,
         name: &str,
@@ -307,6 +370,18 @@ impl ApiRequest {
     }
 
     /// A query parameter; `None` leaves it out.
+    ///
+    /// ```
+    /// use auth_runtime::{ApiRequest, Method, Style};
+    ///
+    /// let (filter, limit) = (serde_json::json!({ "color": "red" }), None::<u32>);
+    /// // `?status=sold&status=pending&filter%5Bcolor%5D=red`; no `limit`
+    /// let request = ApiRequest::new(Method::GET, "/pets")
+    ///     .query("status", Some(&["sold", "pending"]), Style::Form, true, false)
+    ///     .query("filter", Some(&filter), Style::DeepObject, true, false)
+    ///     .query("limit", limit.as_ref(), Style::Form, true, false);
+    /// # let _ = request;
+    /// ```
     pub fn query<T: Serialize + ?Sized>(
         mut self,
         name: &str,
@@ -324,6 +399,17 @@ impl ApiRequest {
     }
 
     /// A header parameter; `None` leaves it out.
+    ///
+    /// ```
+    /// use auth_runtime::{ApiRequest, Method};
+    ///
+    /// let trace: Option<&str> = None;
+    /// // `X-Fields: id,name`; no `X-Trace`
+    /// let request = ApiRequest::new(Method::GET, "/pets")
+    ///     .header("X-Fields", Some(&["id", "name"]), false)
+    ///     .header("X-Trace", trace, false);
+    /// # let _ = request;
+    /// ```
     pub fn header<T: Serialize + ?Sized>(
         mut self,
         name: &str,
@@ -370,6 +456,20 @@ impl ApiRequest {
     }
 
     /// A JSON body.
+    ///
+    /// ```
+    /// use auth_runtime::{ApiRequest, Method};
+    ///
+    /// #[derive(serde::Serialize)]
+    /// struct NewPet<'a> {
+    ///     name: &'a str,
+    ///     tags: Vec<&'a str>,
+    /// }
+    ///
+    /// let pet = NewPet { name: "Tom", tags: vec!["cat"] };
+    /// let request = ApiRequest::new(Method::POST, "/pets").json("application/json", &pet);
+    /// # let _ = request;
+    /// ```
     pub fn json<T: Serialize + ?Sized>(mut self, content_type: &str, body: &T) -> ApiRequest {
         match serde_json::to_vec(body) {
             Ok(bytes) => self.body = bytes_body(content_type, bytes),
@@ -380,6 +480,16 @@ impl ApiRequest {
 
     /// A form body (`application/x-www-form-urlencoded`): each property written as
     /// `encoding` says (style and explode; `form` and exploded by default).
+    ///
+    /// ```
+    /// use auth_runtime::{ApiRequest, Method, Style};
+    ///
+    /// let body = serde_json::json!({ "name": "Tom", "tags": ["cat", "indoor"] });
+    /// // `name=Tom&tags=cat%20indoor`
+    /// let request = ApiRequest::new(Method::POST, "/pets")
+    ///     .form(&body, &[("tags", Style::SpaceDelimited, false)]);
+    /// # let _ = request;
+    /// ```
     pub fn form<T: Serialize + ?Sized>(
         mut self,
         body: &T,
@@ -408,6 +518,16 @@ impl ApiRequest {
     }
 
     /// A `multipart/form-data` body.
+    ///
+    /// ```
+    /// use auth_runtime::{ApiRequest, Method, Multipart};
+    ///
+    /// let form = Multipart::new()
+    ///     .text("description", "Tom, asleep")
+    ///     .file("photo", "tom.png", "image/png", vec![0x89, b'P', b'N', b'G']);
+    /// let request = ApiRequest::new(Method::POST, "/pets/7/photos").multipart(form);
+    /// # let _ = request;
+    /// ```
     pub fn multipart(mut self, body: Multipart) -> ApiRequest {
         let (content_type, bytes) = body.encode();
         self.body = bytes_body(&content_type, bytes);
@@ -517,6 +637,19 @@ fn bytes_body(content_type: &str, bytes: Vec<u8>) -> Body {
 }
 
 /// A `multipart/form-data` body, built part by part.
+///
+/// ```
+/// use auth_runtime::Multipart;
+///
+/// let form = Multipart::new()
+///     .text("name", "Tom")
+///     .value("tags", &["cat", "indoor"]) // one part per item
+///     .json("owner", &serde_json::json!({ "id": 7 })) // `application/json`
+///     .file("photo", "tom.png", "image/png", b"\x89PNG".to_vec());
+/// // Or every property of a value as a part:
+/// let same = Multipart::of_value(&serde_json::json!({ "name": "Tom", "tags": ["cat"] }));
+/// # let _ = (form, same);
+/// ```
 #[derive(Debug, Default, Clone)]
 pub struct Multipart {
     parts: Vec<Part>,
@@ -663,6 +796,20 @@ pub fn method_query() -> Method {
 }
 
 /// A successful answer: its status, its headers and its decoded body.
+///
+/// ```no_run
+/// # async fn run(api: auth_runtime::ApiClient) -> Result<(), Box<dyn std::error::Error>> {
+/// use auth_runtime::{ApiRequest, Method, ResponseValue, StatusCode, lenient_json};
+///
+/// let answer = api.send(ApiRequest::new(Method::GET, "/pets/7")).await?;
+/// let pet: ResponseValue<serde_json::Value> =
+///     answer.into_value(|_, r| r.json(), lenient_json::<serde_json::Value>)?;
+/// assert_eq!(pet.status, StatusCode::OK);
+/// println!("request id {:?}", pet.headers.get("x-request-id"));
+/// let body = pet.into_body();
+/// # let _ = body;
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct ResponseValue<T> {
     /// The status.

@@ -27,27 +27,74 @@ pub enum KeyLocation {
 }
 
 /// Credentials for one security scheme. Cheap to clone; `Debug` shows no secret.
+///
+/// An [`ApiClient`](crate::ApiClient) holds one per scheme name of the document:
+///
+/// ```
+/// use auth_runtime::{ApiClient, Auth, BaseUrl, BasicAuth, Http, HttpOptions, KeyLocation};
+///
+/// let base = BaseUrl::parse("https://api.example.com/v1")?;
+/// let api = ApiClient::new(base, Http::new(HttpOptions::default())?)
+///     .with_auth("bearerAuth", Auth::bearer("my-token"))
+///     .with_auth("apiKey", Auth::api_key(KeyLocation::Header, "X-API-Key", "k3y"))
+///     .with_auth("basicAuth", BasicAuth::new("my-app", "s3cr3t"));
+/// assert!(!format!("{api:?}").contains("s3cr3t"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone)]
 pub struct Auth(Arc<dyn Authorize>);
 
 impl Auth {
     /// `Authorization: Bearer …` from a token manager: tokens are cached and refreshed,
     /// and an API call answered `401` is replayed once with a new token.
+    ///
+    /// ```
+    /// use auth_runtime::oauth::{AuthorizationServer, ClientCredentials, OAuthClient};
+    /// use auth_runtime::{Auth, Http, HttpOptions};
+    ///
+    /// let server = AuthorizationServer::new("https://login.example.com/oauth2/token")?;
+    /// let flow = ClientCredentials::new(server, OAuthClient::new("my-app").secret("s3cr3t"));
+    /// let auth = Auth::tokens(flow.into_manager(Http::new(HttpOptions::default())?));
+    /// assert_eq!(format!("{auth:?}"), "Auth(token manager)");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn tokens<F: TokenFlow>(manager: TokenManager<F>) -> Auth {
         Auth(Arc::new(manager))
     }
 
     /// `Authorization: Bearer …` with a fixed token.
+    ///
+    /// ```
+    /// # use auth_runtime::Auth;
+    /// let auth = Auth::bearer(std::env::var("API_TOKEN").unwrap_or_default());
+    /// assert_eq!(format!("{auth:?}"), "Auth(bearer [REDACTED])");
+    /// ```
     pub fn bearer(token: impl Into<SecretString>) -> Auth {
         Auth(Arc::new(Bearer(token.into())))
     }
 
     /// `Authorization: Basic …`.
+    ///
+    /// ```
+    /// use auth_runtime::{Auth, BasicAuth};
+    ///
+    /// let auth = Auth::basic(BasicAuth::new("my-app", "s3cr3t"));
+    /// assert_eq!(format!("{auth:?}"), "Auth(basic my-app [REDACTED])");
+    /// ```
     pub fn basic(credentials: BasicAuth) -> Auth {
         Auth(Arc::new(credentials))
     }
 
     /// An API key in a header, the query or a cookie, under `name`.
+    ///
+    /// ```
+    /// use auth_runtime::{Auth, KeyLocation};
+    ///
+    /// let header = Auth::api_key(KeyLocation::Header, "X-API-Key", "k3y");
+    /// let query = Auth::api_key(KeyLocation::Query, "api_key", "k3y"); // `?api_key=k3y`
+    /// assert_eq!(format!("{header:?}"), "Auth(api key Header `X-API-Key` [REDACTED])");
+    /// # let _ = query;
+    /// ```
     pub fn api_key(
         location: KeyLocation,
         name: impl Into<String>,

@@ -22,6 +22,34 @@ use crate::url::check_transport_security;
 ///
 /// Implementations send their request with [`Http::send_token_request`] and parse the
 /// answer with [`RawResponse::into_token`](crate::RawResponse::into_token).
+///
+/// ```
+/// use auth_runtime::{Error, ExposeSecret, Http, HttpOptions, IssuedToken, SecretString};
+/// use auth_runtime::{TokenFields, TokenFlow, TokenManager, TokenOptions, TokenRequest, Url};
+///
+/// /// `POST {"apiKey": …}`, answered `{"accessToken": …, "expiresIn": …}`.
+/// struct ApiKeyGrant {
+///     url: Url,
+///     api_key: SecretString,
+/// }
+///
+/// impl TokenFlow for ApiKeyGrant {
+///     type ErrorBody = serde_json::Value;
+///
+///     async fn obtain(&self, http: &Http) -> Result<IssuedToken, Error<serde_json::Value>> {
+///         let body = serde_json::json!({ "apiKey": self.api_key.expose_secret() });
+///         let answer = http.send_token_request(TokenRequest::json(&self.url, &body)?).await?;
+///         answer.into_token(&TokenFields::CAMEL_CASE, auth_runtime::lenient_json)
+///     }
+/// }
+///
+/// let url = Url::parse("https://api.example.com/v1/auth/token")?;
+/// let flow = ApiKeyGrant { url, api_key: SecretString::from("k3y") };
+/// let http = Http::new(HttpOptions::default())?;
+/// let tokens = TokenManager::new(flow, http, TokenOptions::default());
+/// # let _ = tokens;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub trait TokenFlow: Send + Sync + 'static {
     /// The API's documented error body.
     type ErrorBody: Clone + fmt::Debug + Send + Sync + 'static;
@@ -52,6 +80,18 @@ pub trait TokenFlow: Send + Sync + 'static {
 }
 
 /// How tokens are cached.
+///
+/// ```
+/// use std::time::Duration;
+/// use auth_runtime::TokenOptions;
+///
+/// let options = TokenOptions {
+///     refresh_margin: Duration::from_secs(120),
+///     deadline: None,
+///     ..TokenOptions::default()
+/// };
+/// assert_eq!(options.default_lifetime, Duration::from_secs(3600));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TokenOptions {
     /// How long before expiry a token is replaced (default 60 s). The margin used is at
@@ -139,6 +179,18 @@ struct LastFetch<E> {
 
 impl<F: TokenFlow> TokenManager<F> {
     /// A manager with an empty cache.
+    ///
+    /// ```
+    /// use auth_runtime::oauth::{AuthorizationServer, ClientCredentials, OAuthClient};
+    /// use auth_runtime::{Http, HttpOptions, TokenManager, TokenOptions};
+    ///
+    /// let server = AuthorizationServer::new("https://login.example.com/oauth2/token")?;
+    /// let flow = ClientCredentials::new(server, OAuthClient::new("my-app").secret("s3cr3t"));
+    /// let http = Http::new(HttpOptions::default())?;
+    /// let tokens = TokenManager::new(flow, http, TokenOptions::default());
+    /// assert!(tokens.cached_token().is_none()); // the first `access_token()` fetches one
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(flow: F, http: Http, options: TokenOptions) -> TokenManager<F> {
         TokenManager {
             inner: Arc::new(Inner {
@@ -154,6 +206,21 @@ impl<F: TokenFlow> TokenManager<F> {
 
     /// A manager whose cache starts with `token`, an answer the app obtained itself
     /// (the authorization-code or device grant); it is refreshed like any other.
+    ///
+    /// ```
+    /// use std::time::SystemTime;
+    /// use auth_runtime::oauth::{AuthorizationServer, OAuthClient, RefreshToken};
+    /// use auth_runtime::{Http, HttpOptions, IssuedToken, TokenFields, TokenManager, TokenOptions};
+    ///
+    /// let body = br#"{"access_token": "abc123", "refresh_token": "def456", "expires_in": 3600}"#;
+    /// let issued = IssuedToken::parse(body, &TokenFields::SNAKE_CASE, SystemTime::now())?;
+    /// let server = AuthorizationServer::new("https://login.example.com/oauth2/token")?;
+    /// let flow = RefreshToken::new(server, OAuthClient::new("my-app"));
+    /// let http = Http::new(HttpOptions::default())?;
+    /// let tokens = TokenManager::with_token(flow, http, TokenOptions::default(), issued)?;
+    /// assert_eq!(tokens.cached_token().unwrap().expose(), "abc123");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn with_token(
         flow: F,
         http: Http,
@@ -168,6 +235,19 @@ impl<F: TokenFlow> TokenManager<F> {
 
     /// A manager that starts from a refresh token the app kept: the first call to
     /// [`access_token`](TokenManager::access_token) runs the refresh grant.
+    ///
+    /// ```
+    /// use auth_runtime::oauth::{AuthorizationServer, OAuthClient, RefreshToken};
+    /// use auth_runtime::{Http, HttpOptions, SecretString, TokenManager, TokenOptions};
+    ///
+    /// let server = AuthorizationServer::new("https://login.example.com/oauth2/token")?;
+    /// let flow = RefreshToken::new(server, OAuthClient::new("my-app"));
+    /// let http = Http::new(HttpOptions::default())?;
+    /// let kept = SecretString::from("def456"); // from the app's secure storage
+    /// let tokens = TokenManager::with_refresh_token(flow, http, TokenOptions::default(), kept);
+    /// assert!(tokens.cached_token().is_none()); // nothing to hand out before the refresh
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn with_refresh_token(
         flow: F,
         http: Http,
@@ -214,6 +294,18 @@ impl<F: TokenFlow> TokenManager<F> {
     }
 
     /// A valid access token: the cached one, or a new one.
+    ///
+    /// ```no_run
+    /// # use auth_runtime::{TokenManager, oauth::ClientCredentials};
+    /// # type Tokens = TokenManager<ClientCredentials>;
+    /// # async fn run(tokens: Tokens) -> Result<(), Box<dyn std::error::Error>> {
+    /// let token = tokens.access_token().await?;
+    /// let again = tokens.access_token().await?; // from the cache: no request
+    /// assert!(again.same_as(&token));
+    /// let header = token.bearer_header(); // `Bearer …`, marked sensitive
+    /// # let _ = header;
+    /// # Ok(()) }
+    /// ```
     pub async fn access_token(&self) -> Result<AccessToken, Error<F::ErrorBody>> {
         match self.cached_token() {
             Some(token) => Ok(token),
@@ -245,6 +337,16 @@ impl<F: TokenFlow> TokenManager<F> {
     /// obtained again and the request is replayed once, when it can be cloned (a
     /// streaming body cannot); the replay's answer is returned whatever it is. Other
     /// answers are returned as they are: the caller decides what a status means.
+    ///
+    /// ```no_run
+    /// # use auth_runtime::{TokenManager, oauth::ClientCredentials};
+    /// # type Tokens = TokenManager<ClientCredentials>;
+    /// # async fn run(tokens: Tokens) -> Result<(), Box<dyn std::error::Error>> {
+    /// let request = tokens.http().client().get("https://api.example.com/v1/orders").build()?;
+    /// let response = tokens.send(request).await?;
+    /// println!("{}: {}", response.status(), response.text().await?);
+    /// # Ok(()) }
+    /// ```
     pub async fn send(
         &self,
         mut request: reqwest::Request,

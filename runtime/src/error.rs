@@ -13,6 +13,17 @@ use reqwest::header::HeaderMap;
 const DISPLAY_LIMIT: usize = 4096;
 
 /// A configuration problem: a refused URL, an HTTP client that could not be built.
+///
+/// ```
+/// use auth_runtime::{BaseUrl, ConfigError};
+///
+/// let error = BaseUrl::parse("http://api.example.com").unwrap_err();
+/// assert!(matches!(&error, ConfigError::InsecureUrl { host } if host == "api.example.com"));
+/// assert!(error.to_string().starts_with("refusing plain http to `api.example.com`"));
+///
+/// let error = BaseUrl::parse("https://user:pass@api.example.com").unwrap_err();
+/// assert!(matches!(error, ConfigError::UrlHasCredentials));
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum ConfigError {
@@ -233,6 +244,25 @@ impl Origin {
 }
 
 /// What happened. `E` is the API's documented error body type.
+///
+/// ```
+/// use auth_runtime::{Error, ErrorKind, Origin};
+///
+/// fn advice<E>(error: &Error<E>) -> &'static str {
+///     match error.kind() {
+///         ErrorKind::Status { status, .. } if status.is_client_error() => "fix the request",
+///         ErrorKind::Status { .. } | ErrorKind::Timeout { .. } | ErrorKind::Transport { .. } => {
+///             "try again later"
+///         }
+///         ErrorKind::AuthorizationRequired { .. } => "ask the user to sign in again",
+///         _ => "report a bug",
+///     }
+/// }
+///
+/// let kind = ErrorKind::AuthorizationRequired { reason: "the user denied access".into() };
+/// let error: Error<()> = Error::new(kind, Origin::TokenEndpoint);
+/// assert_eq!(advice(&error), "ask the user to sign in again");
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum ErrorKind<E> {
@@ -317,6 +347,26 @@ pub enum ErrorKind<E> {
 /// person ("token endpoint answered 401 Unauthorized: {"message":"Unauthorized"}") and
 /// never contains a secret: request bodies are never shown, token values in response
 /// bodies are masked.
+///
+/// ```
+/// use auth_runtime::{Error, ErrorKind, Origin, RawBody, StatusCode};
+///
+/// #[derive(Debug, serde::Deserialize)]
+/// struct ApiError {
+///     message: String,
+/// }
+///
+/// // What an API call answered `404` with its documented error body returns:
+/// let body = r#"{"message":"no such pet"}"#;
+/// let (status, documented) = (StatusCode::NOT_FOUND, serde_json::from_str(body).ok());
+/// let kind = ErrorKind::Status { status, documented, body: RawBody::new(body, false) };
+/// let error: Error<ApiError> = Error::new(kind, Origin::Api);
+///
+/// assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
+/// assert_eq!(error.body().unwrap().text(), body);
+/// assert_eq!(error.documented().unwrap().message, "no such pet");
+/// assert_eq!(error.to_string(), r#"API answered 404 Not Found: {"message":"no such pet"}"#);
+/// ```
 #[derive(Clone)]
 pub struct Error<E> {
     inner: Box<Inner<E>>,

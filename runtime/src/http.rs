@@ -17,6 +17,19 @@ use crate::token::{IssuedToken, TokenFields, TokenParseError};
 use crate::url::check_transport_security;
 
 /// HTTP settings for token requests.
+///
+/// ```
+/// use std::time::Duration;
+/// use auth_runtime::{HttpOptions, RetryPolicy};
+///
+/// let options = HttpOptions {
+///     timeout: Some(Duration::from_secs(10)),
+///     retry: RetryPolicy::none(),
+///     ..HttpOptions::default()
+/// };
+/// assert_eq!(options.connect_timeout, Some(Duration::from_secs(10)));
+/// assert_eq!(options.max_body_bytes, 64 * 1024);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpOptions {
     /// Timeout of a whole request, answer included (default 30 s; `None`: none).
@@ -55,6 +68,14 @@ pub struct Http {
 impl Http {
     /// Builds a client that never follows redirects, with the options' timeouts and
     /// rustls.
+    ///
+    /// ```
+    /// use auth_runtime::{Http, HttpOptions};
+    ///
+    /// let http = Http::new(HttpOptions::default())?;
+    /// assert_eq!(http.options(), &HttpOptions::default());
+    /// # Ok::<(), auth_runtime::ConfigError>(())
+    /// ```
     pub fn new(options: HttpOptions) -> Result<Http, ConfigError> {
         let client = Http::client_builder(&options)?
             .build()
@@ -69,6 +90,18 @@ impl Http {
     /// [`Http::client_builder`], which is configured that way. Token answers that come
     /// from another URL than the one requested are discarded with
     /// [`ErrorKind::RedirectFollowed`] all the same.
+    ///
+    /// ```
+    /// use auth_runtime::{Http, HttpOptions, reqwest};
+    ///
+    /// let options = HttpOptions::default();
+    /// let client = Http::client_builder(&options)?
+    ///     .proxy(reqwest::Proxy::https("http://proxy.internal:3128")?)
+    ///     .build()?;
+    /// let http = Http::with_client(client, options);
+    /// # let _ = http;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn with_client(client: Client, options: HttpOptions) -> Http {
         Http { client, options }
     }
@@ -83,6 +116,20 @@ impl Http {
     /// enables reqwest's `rustls-no-provider` feature, with which a plain builder panics
     /// unless a rustls `CryptoProvider` is installed or reqwest's `rustls` feature is
     /// enabled elsewhere.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use auth_runtime::{Http, HttpOptions};
+    ///
+    /// let options = HttpOptions::default();
+    /// let client = Http::client_builder(&options)?
+    ///     .user_agent("my-app/1.0")
+    ///     .pool_idle_timeout(Duration::from_secs(30))
+    ///     .build()?;
+    /// let http = Http::with_client(client, options);
+    /// # let _ = http;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn client_builder(options: &HttpOptions) -> Result<ClientBuilder, ConfigError> {
         let mut builder = Client::builder()
             .redirect(redirect::Policy::none())
@@ -115,6 +162,18 @@ impl Http {
     /// into a result ([`RawResponse::into_token`], [`RawResponse::into_result`]); so is
     /// the last retryable answer when attempts run out. Errors: transport failures,
     /// timeouts, redirects (never followed), a URL that is neither https nor loopback.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use auth_runtime::{Http, HttpOptions, TokenRequest, Url};
+    ///
+    /// let http = Http::new(HttpOptions::default())?;
+    /// let url = Url::parse("https://login.example.com/oauth/token")?;
+    /// let body = serde_json::json!({ "apiKey": "k3y" });
+    /// let answer = http.send_token_request(TokenRequest::json(&url, &body)?).await?;
+    /// println!("{} after {} attempt(s)", answer.status, answer.attempts);
+    /// # Ok(()) }
+    /// ```
     pub async fn send_token_request(
         &self,
         req: TokenRequest<'_>,
@@ -349,6 +408,18 @@ impl HttpError {
 /// A token request: where, what and with which client authentication.
 ///
 /// The body holds secrets: `Debug` shows its length only, and no error ever shows it.
+///
+/// ```
+/// use auth_runtime::{BasicAuth, TokenRequest, Url};
+///
+/// let url = Url::parse("https://login.example.com/oauth/token")?;
+/// let client = BasicAuth::new("my-app", "s3cr3t");
+/// let grant = [("grant_type", "client_credentials"), ("scope", "orders:read")];
+/// let request = TokenRequest::form_of(&url, &grant)?.basic_auth(&client);
+/// assert_eq!(request.url().path(), "/oauth/token");
+/// assert!(!format!("{request:?}").contains("s3cr3t"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone)]
 pub struct TokenRequest<'a> {
     url: &'a Url,
@@ -387,6 +458,17 @@ impl<'a> TokenRequest<'a> {
     }
 
     /// A request whose body is `body` serialized as JSON.
+    ///
+    /// ```
+    /// use auth_runtime::{TokenRequest, Url};
+    ///
+    /// let url = Url::parse("https://api.example.com/v1/oauth/token")?;
+    /// let body = serde_json::json!({ "clientId": "my-app", "clientSecret": "s3cr3t" });
+    /// let request = TokenRequest::json(&url, &body)?;
+    /// assert!(format!("{request:?}").contains("application/json"));
+    /// assert!(!format!("{request:?}").contains("s3cr3t"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn json<T: Serialize + ?Sized>(
         url: &'a Url,
         body: &T,
@@ -408,6 +490,22 @@ impl<'a> TokenRequest<'a> {
 
     /// A request whose body is `body` form-encoded (flat structs: RFC 6749 token
     /// requests have no nested fields).
+    ///
+    /// ```
+    /// use auth_runtime::{TokenRequest, Url};
+    ///
+    /// #[derive(serde::Serialize)]
+    /// struct Grant<'a> {
+    ///     grant_type: &'a str,
+    ///     scope: Option<&'a str>, // `None` is left out
+    /// }
+    ///
+    /// let url = Url::parse("https://login.example.com/oauth/token")?;
+    /// let grant = Grant { grant_type: "client_credentials", scope: None };
+    /// let request = TokenRequest::form_of(&url, &grant)?;
+    /// assert!(format!("{request:?}").contains("application/x-www-form-urlencoded"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn form_of<T: Serialize + ?Sized>(
         url: &'a Url,
         body: &T,
@@ -420,6 +518,19 @@ impl<'a> TokenRequest<'a> {
 
     /// Authenticates the client with HTTP Basic. Send credentials this way or in the
     /// body, never both.
+    ///
+    /// ```
+    /// use auth_runtime::{BasicAuth, SecretString, TokenRequest, Url};
+    ///
+    /// let url = Url::parse("https://login.example.com/oauth/token")?;
+    /// // RFC 6749 §2.3.1: id and secret form-encoded, then joined.
+    /// let client = BasicAuth::form_encoded("my-app", &SecretString::from("s3cr3t"));
+    /// let grant = [("grant_type", "client_credentials")];
+    /// let request = TokenRequest::form_of(&url, &grant)?.basic_auth(&client);
+    /// let shown = format!("{request:?}");
+    /// assert!(shown.contains("my-app") && !shown.contains("s3cr3t"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn basic_auth(mut self, auth: &'a BasicAuth) -> TokenRequest<'a> {
         self.basic_auth = Some(auth);
         for secret in auth.sent_forms() {
@@ -575,6 +686,23 @@ impl RawResponse {
     /// A 2xx token response parsed by [`IssuedToken::parse`] with the API's wire names,
     /// or an error as [`into_result`](RawResponse::into_result) gives. Bodies kept in
     /// errors have their token values masked.
+    ///
+    /// ```no_run
+    /// # async fn run(http: auth_runtime::Http) -> Result<(), Box<dyn std::error::Error>> {
+    /// use auth_runtime::{TokenFields, TokenRequest, Url, lenient_json};
+    ///
+    /// #[derive(Debug, Clone, serde::Deserialize)]
+    /// struct ApiError {
+    ///     message: String,
+    /// }
+    ///
+    /// let url = Url::parse("https://api.example.com/v1/auth/token")?;
+    /// let request = TokenRequest::json(&url, &serde_json::json!({ "apiKey": "k3y" }))?;
+    /// let answer = http.send_token_request(request).await?;
+    /// let token = answer.into_token(&TokenFields::CAMEL_CASE, lenient_json::<ApiError>)?;
+    /// println!("valid for {:?}", token.lifetime);
+    /// # Ok(()) }
+    /// ```
     pub fn into_token<E>(
         self,
         fields: &TokenFields,

@@ -80,6 +80,19 @@ pub use crate::auth::{Auth, KeyLocation};
 pub use crate::cache::{TokenFlow, TokenManager, TokenOptions};
 pub use crate::error::{ConfigError, Error, ErrorKind, HttpError, Origin, RawBody};
 pub use crate::http::{Http, HttpOptions, RawResponse, TokenRequest, lenient_json};
+/// Whether a name holds a secret, by the one rule the runtime and the generator share
+/// (in full below):
+///
+/// ```
+/// use auth_runtime::is_secret_name;
+///
+/// assert!(is_secret_name("client_secret"));
+/// assert!(is_secret_name("X-Api-Key"));
+/// assert!(is_secret_name("accessToken"));
+/// assert!(!is_secret_name("token_type")); // describes a secret, holds none
+/// assert!(!is_secret_name("username"));
+/// ```
+///
 pub use crate::redact::is_secret_name;
 pub use crate::retry::RetryPolicy;
 pub use crate::secret::{AccessToken, BasicAuth, ExposeSecret, SecretString};

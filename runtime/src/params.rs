@@ -79,6 +79,14 @@ fn deep(name: &str, value: &Value, allow_reserved: bool, pairs: &mut Vec<(String
 
 /// Percent-encodes all but RFC 3986 unreserved characters; with `allow_reserved`,
 /// reserved characters stay as they are too (`allowReserved: true`).
+///
+/// ```
+/// use auth_runtime::params::encode;
+///
+/// assert_eq!(encode("a b/c?d", false), "a%20b%2Fc%3Fd");
+/// assert_eq!(encode("a b/c?d", true), "a%20b/c?d");
+/// assert_eq!(encode("ü", false), "%C3%BC");
+/// ```
 pub fn encode(text: &str, allow_reserved: bool) -> String {
     const RESERVED: &[u8] = b":/?#[]@!$&'()*+,;=";
     let mut out = String::with_capacity(text.len());
@@ -108,6 +116,13 @@ fn pairs_flat(pairs: &[(String, String)], inner: &str, outer: &str) -> String {
 
 /// `template` with each `{name}` replaced by its value, percent-encoded as one path
 /// segment (`simple` style): `fill_path("/a/{id}/b", &[("id", "x/y")])` is `/a/x%2Fy/b`.
+///
+/// ```
+/// use auth_runtime::params::fill_path;
+///
+/// let path = fill_path("/users/{user}/files/{name}", &[("user", "me"), ("name", "a/b c.txt")]);
+/// assert_eq!(path, "/users/me/files/a%2Fb%20c.txt");
+/// ```
 pub fn fill_path(template: &str, values: &[(&str, &str)]) -> String {
     let mut path = template.to_owned();
     for (name, value) in values {
@@ -118,6 +133,18 @@ pub fn fill_path(template: &str, values: &[(&str, &str)]) -> String {
 
 /// A path parameter's text, to replace `{name}` in the path template (percent-encoded;
 /// `None` for a null value). Styles: `simple` (default), `label`, `matrix`.
+///
+/// ```
+/// use auth_runtime::{Style, params::path};
+/// use serde_json::json;
+///
+/// let ids = json!([3, 4, 5]);
+/// assert_eq!(path("id", &ids, Style::Simple, false).as_deref(), Some("3,4,5"));
+/// assert_eq!(path("id", &ids, Style::Label, true).as_deref(), Some(".3.4.5"));
+/// assert_eq!(path("id", &ids, Style::Matrix, true).as_deref(), Some(";id=3;id=4;id=5"));
+/// assert_eq!(path("id", &json!("a/b"), Style::Simple, false).as_deref(), Some("a%2Fb"));
+/// assert_eq!(path("id", &json!(null), Style::Simple, false), None);
+/// ```
 pub fn path(name: &str, value: &Value, style: Style, explode: bool) -> Option<String> {
     let parts = parts(value)?;
     let e = |s: &str| encode(s, false);
@@ -149,6 +176,16 @@ pub fn path(name: &str, value: &Value, style: Style, explode: bool) -> Option<St
 }
 
 /// A header parameter's value (`simple` style); `None` for a null value.
+///
+/// ```
+/// use auth_runtime::params::header;
+/// use serde_json::json;
+///
+/// let filter = json!({ "role": "admin", "page": 2 });
+/// assert_eq!(header(&filter, true).as_deref(), Some("role=admin,page=2"));
+/// assert_eq!(header(&filter, false).as_deref(), Some("role,admin,page,2"));
+/// assert_eq!(header(&json!(["a b", "c"]), false).as_deref(), Some("a b,c")); // not encoded
+/// ```
 pub fn header(value: &Value, explode: bool) -> Option<String> {
     // Header values are not percent-encoded; control characters are refused when the
     // header is built.
@@ -173,6 +210,23 @@ fn simple(parts: Parts, explode: bool, e: &dyn Fn(&str) -> String) -> String {
 
 /// A query parameter as `name=value` pairs, both already percent-encoded, to append
 /// to the query string in order; nothing for a null value.
+///
+/// ```
+/// use auth_runtime::{Style, params::query};
+/// use serde_json::json;
+///
+/// let text = |pairs: Vec<(String, String)>| {
+///     pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
+/// };
+/// let ids = json!([3, 4]);
+/// assert_eq!(text(query("id", &ids, Style::Form, true, false)), "id=3&id=4");
+/// assert_eq!(text(query("id", &ids, Style::Form, false, false)), "id=3,4");
+/// assert_eq!(text(query("id", &ids, Style::PipeDelimited, false, false)), "id=3%7C4");
+/// let color = json!({ "R": 100, "G": 200 });
+/// let deep = query("color", &color, Style::DeepObject, true, false);
+/// assert_eq!(text(deep), "color%5BR%5D=100&color%5BG%5D=200");
+/// assert_eq!(text(query("q", &json!("a&b"), Style::Form, true, false)), "q=a%26b");
+/// ```
 pub fn query(
     name: &str,
     value: &Value,
@@ -222,6 +276,14 @@ pub fn query(
 }
 
 /// A cookie parameter as `name=value` pairs (`form` style, percent-encoded).
+///
+/// ```
+/// use auth_runtime::params::cookie;
+/// use serde_json::json;
+///
+/// let pairs = cookie("session", &json!("a b"), true);
+/// assert_eq!(pairs, [("session".to_owned(), "a%20b".to_owned())]);
+/// ```
 pub fn cookie(name: &str, value: &Value, explode: bool) -> Vec<(String, String)> {
     query(name, value, Style::Form, explode, false)
 }

@@ -14,6 +14,21 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 /// `initial_backoff * 2^(attempt-1)`, capped at `max_backoff`), unless the server sends
 /// `Retry-After` (seconds or an HTTP date), which is honoured exactly; a `Retry-After`
 /// longer than `max_retry_after` ends the retries and the answer is returned as it is.
+///
+/// ```
+/// use std::time::Duration;
+/// use auth_runtime::{HttpOptions, RetryPolicy};
+///
+/// let retry = RetryPolicy {
+///     max_attempts: 5,
+///     max_backoff: Duration::from_secs(2),
+///     ..RetryPolicy::default()
+/// };
+/// assert!(retry.backoff(1) <= retry.initial_backoff);
+/// assert!(retry.backoff(10) <= Duration::from_secs(2));
+/// let options = HttpOptions { retry, ..HttpOptions::default() };
+/// assert_eq!(options.retry.max_attempts, 5);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included (`1` disables retries; `0` counts as `1`).
@@ -39,6 +54,12 @@ impl Default for RetryPolicy {
 
 impl RetryPolicy {
     /// No retries: one attempt.
+    ///
+    /// ```
+    /// # use auth_runtime::RetryPolicy;
+    /// assert_eq!(RetryPolicy::none().max_attempts, 1);
+    /// assert_eq!(RetryPolicy::default().max_attempts, 3);
+    /// ```
     pub fn none() -> RetryPolicy {
         RetryPolicy {
             max_attempts: 1,

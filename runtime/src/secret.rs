@@ -14,6 +14,16 @@ pub use secrecy::{ExposeSecret, SecretString};
 /// serves document it (Podero: `base64(client_id:client_secret)`); a `client_id` must
 /// then not contain `:` (RFC 7617). [`BasicAuth::form_encoded`] form-encodes both first,
 /// as RFC 6749 §2.3.1 says for OAuth clients.
+///
+/// ```
+/// use auth_runtime::BasicAuth;
+///
+/// let auth = BasicAuth::new("Aladdin", "open sesame"); // RFC 7617's example
+/// let header = auth.header_value();
+/// assert_eq!(header, "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+/// assert!(header.is_sensitive());
+/// assert!(!format!("{auth:?}").contains("open sesame"));
+/// ```
 #[derive(Clone)]
 pub struct BasicAuth {
     /// The client id; not a secret, shown by `Debug`.
@@ -36,6 +46,14 @@ impl BasicAuth {
 
     /// Builds credentials whose id and secret are form-encoded
     /// (`application/x-www-form-urlencoded`) before they are joined: RFC 6749 §2.3.1.
+    ///
+    /// ```
+    /// use auth_runtime::{BasicAuth, SecretString};
+    ///
+    /// // `Aladdin:open+sesame`, base64-encoded.
+    /// let auth = BasicAuth::form_encoded("Aladdin", &SecretString::from("open sesame"));
+    /// assert_eq!(auth.header_value(), "Basic QWxhZGRpbjpvcGVuK3Nlc2FtZQ==");
+    /// ```
     pub fn form_encoded(client_id: &str, client_secret: &SecretString) -> BasicAuth {
         BasicAuth {
             form_encoded: true,
@@ -99,6 +117,18 @@ impl fmt::Debug for BasicAuth {
 }
 
 /// An access token handed to applications: cheap to clone (an `Arc`), `Debug` redacted.
+///
+/// ```
+/// use auth_runtime::{AccessToken, SecretString};
+///
+/// let token = AccessToken::new(SecretString::from("abc123"))?;
+/// assert_eq!(token.expose(), "abc123");
+/// assert_eq!(token.bearer_header(), "Bearer abc123");
+/// assert_eq!(format!("{token:?}"), "AccessToken([REDACTED])");
+/// assert!(token.clone().same_as(&token));
+/// assert!(AccessToken::new(SecretString::from("two\nlines")).is_err());
+/// # Ok::<(), &'static str>(())
+/// ```
 #[derive(Clone)]
 pub struct AccessToken(Arc<TokenInner>);
 

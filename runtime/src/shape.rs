@@ -63,6 +63,20 @@ const LISTED: i64 = 4;
 /// Among the rest, each known property counts 1, each listed value that matches 4, and
 /// each listed value that does not match −4 (an open enum would accept it, but another
 /// variant that lists it fits better).
+///
+/// ```
+/// use auth_runtime::shape::{Kind, Shape, rank};
+/// use serde_json::json;
+///
+/// let cat = Shape { kinds: &[Kind::Object], known: &["name", "meows"], ..Shape::ANY };
+/// let dog = Shape { kinds: &[Kind::Object], known: &["name", "barks"], ..Shape::ANY };
+/// let id = Shape { kinds: &[Kind::Integer], ..Shape::ANY };
+/// let variants = [cat, dog, id];
+/// assert_eq!(rank(&json!({ "name": "Rex", "barks": true }), &variants), [1, 0]);
+/// assert_eq!(rank(&json!({ "name": "Tom" }), &variants), [0, 1]); // a tie: document order
+/// assert_eq!(rank(&json!(7), &variants), [2]);
+/// assert!(rank(&json!("seven"), &variants).is_empty());
+/// ```
 pub fn rank(value: &Value, shapes: &[Shape]) -> Vec<usize> {
     let mut scored: Vec<(i64, usize)> = shapes
         .iter()

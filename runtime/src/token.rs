@@ -17,6 +17,22 @@ pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(365 * 24 * 60 * 60)
 ///
 /// A name starting with `/` is a JSON pointer (RFC 6901) into a nested body, for
 /// responses such as `{"data": {"accessToken": …}}`: `"/data/accessToken"`.
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use auth_runtime::{ExposeSecret, IssuedToken, TokenFields};
+///
+/// const FIELDS: TokenFields = TokenFields {
+///     access_token: "/data/token",
+///     expires_in: Some("/data/ttl"),
+///     ..TokenFields::SNAKE_CASE
+/// };
+/// let body = br#"{"data": {"token": "abc123", "ttl": 600}}"#;
+/// let token = IssuedToken::parse(body, &FIELDS, SystemTime::now())?;
+/// assert_eq!(token.access_token.expose_secret(), "abc123");
+/// assert_eq!(token.lifetime, Some(Duration::from_secs(600)));
+/// # Ok::<(), auth_runtime::TokenParseError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TokenFields {
     /// The access token (required in a response).
@@ -147,6 +163,23 @@ impl IssuedToken {
     ///   already expired, the clocks disagree and `created_at` is ignored;
     /// * `refresh_token` `null`, empty or missing means none;
     /// * `scope` may be a string or an array of strings.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use auth_runtime::{ExposeSecret, IssuedToken, TokenFields, TokenParseError};
+    ///
+    /// let body = br#"{"access_token": "abc123", "token_type": "BEARER",
+    ///                 "expires_in": "3600", "scope": ["read", "write"]}"#;
+    /// let token = IssuedToken::parse(body, &TokenFields::SNAKE_CASE, SystemTime::now())?;
+    /// assert_eq!(token.access_token.expose_secret(), "abc123");
+    /// assert_eq!(token.lifetime, Some(Duration::from_secs(3600)));
+    /// assert_eq!(token.scope.as_deref(), Some("read write"));
+    ///
+    /// let mac = br#"{"access_token": "abc123", "token_type": "mac"}"#;
+    /// let refused = IssuedToken::parse(mac, &TokenFields::SNAKE_CASE, SystemTime::now());
+    /// assert!(matches!(refused, Err(TokenParseError::UnsupportedTokenType { .. })));
+    /// # Ok::<(), TokenParseError>(())
+    /// ```
     pub fn parse(
         body: &[u8],
         fields: &TokenFields,

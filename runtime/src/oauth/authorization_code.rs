@@ -18,6 +18,26 @@ use crate::http::Http;
 use crate::token::{IssuedToken, shown};
 
 /// The authorization-code grant of `client` at `server`, redirecting to `redirect_uri`.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// use auth_runtime::oauth::{AuthorizationCode, AuthorizationServer, OAuthClient};
+/// use auth_runtime::{Http, HttpOptions};
+///
+/// let server = AuthorizationServer::new("https://login.example.com/oauth2/token")?
+///     .with_authorization_url("https://login.example.com/oauth2/authorize")?;
+/// let client = OAuthClient::new("my-app").scope("openid");
+/// let flow = AuthorizationCode::new(server, client, "http://127.0.0.1:8400/callback")?;
+/// let http = Http::new(HttpOptions::default())?;
+/// let request = flow.start(&http).await?;
+/// println!("open {}", request.url); // the user signs in there
+/// // The browser comes back to `http://127.0.0.1:8400/callback?code=…&state=…`:
+/// let redirected_to = wait_for_redirect().await;
+/// let tokens = flow.finish(&http, request, &redirected_to).await?; // refreshes from now on
+/// let token = tokens.access_token().await?;
+/// # let _ = token; Ok(()) }
+/// # async fn wait_for_redirect() -> String { unimplemented!() }
+/// ```
 #[derive(Debug, Clone)]
 pub struct AuthorizationCode {
     server: AuthorizationServer,

@@ -27,6 +27,22 @@ const SLOW_DOWN: Duration = Duration::from_secs(5);
 const MAX_EXPIRY: Duration = Duration::from_secs(3600);
 
 /// The device grant of `client` at `server`.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// use auth_runtime::oauth::{AuthorizationServer, DeviceFlow, OAuthClient};
+/// use auth_runtime::{Http, HttpOptions};
+///
+/// let server = AuthorizationServer::new("https://login.example.com/oauth2/token")?
+///     .with_device_authorization_url("https://login.example.com/oauth2/device")?;
+/// let flow = DeviceFlow::new(server, OAuthClient::new("my-tv-app").scope("offline_access"));
+/// let http = Http::new(HttpOptions::default())?;
+/// let authorization = flow.start(&http).await?;
+/// println!("visit {} and enter {}", authorization.verification_uri, authorization.user_code);
+/// let tokens = flow.finish(&http, &authorization).await?; // polls until the user approves
+/// let token = tokens.access_token().await?;
+/// # let _ = token; Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct DeviceFlow {
     server: AuthorizationServer,

@@ -88,6 +88,19 @@ fn parse(what: &str, url: &str) -> Result<Url, ConfigError> {
 /// An OpenAPI OAuth flow's URLs (or an OpenID Connect scheme's discovery URL) as the
 /// document writes them: absolute, or relative to the API's server. What generated
 /// scheme clients hand to [`AuthorizationServer::for_flow`].
+///
+/// ```
+/// use auth_runtime::BaseUrl;
+/// use auth_runtime::oauth::{AuthorizationServer, FlowUrls};
+///
+/// // An `openIdConnect` scheme: every endpoint discovered.
+/// let base = BaseUrl::parse("https://api.example.com/v1")?;
+/// let metadata_url = Some("/.well-known/openid-configuration");
+/// let urls = FlowUrls { metadata_url, ..FlowUrls::NONE };
+/// let server = AuthorizationServer::for_flow(&base, &urls)?;
+/// # let _ = server;
+/// # Ok::<(), auth_runtime::ConfigError>(())
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FlowUrls<'a> {
     /// `tokenUrl`.
@@ -117,6 +130,22 @@ impl FlowUrls<'_> {
 impl AuthorizationServer {
     /// The endpoints of a document's flow, relative URLs resolved against `base` (the
     /// API's server, RFC 3986): each must be https, or http to loopback.
+    ///
+    /// ```
+    /// use auth_runtime::BaseUrl;
+    /// use auth_runtime::oauth::{AuthorizationServer, FlowUrls};
+    ///
+    /// let base = BaseUrl::parse("https://api.example.com/v1")?;
+    /// let urls = FlowUrls { token_url: Some("/oauth/token"), ..FlowUrls::NONE };
+    /// let server = AuthorizationServer::for_flow(&base, &urls)?;
+    /// let resolved = r#"token: Some("https://api.example.com/oauth/token")"#;
+    /// assert!(format!("{server:?}").contains(resolved));
+    ///
+    /// let token_url = Some("http://login.example.com/token"); // plain http: refused
+    /// let insecure = FlowUrls { token_url, ..FlowUrls::NONE };
+    /// assert!(AuthorizationServer::for_flow(&base, &insecure).is_err());
+    /// # Ok::<(), auth_runtime::ConfigError>(())
+    /// ```
     pub fn for_flow(
         base: &BaseUrl,
         urls: &FlowUrls<'_>,
@@ -139,6 +168,17 @@ impl AuthorizationServer {
     }
 
     /// A server with this token endpoint (`https`, or `http` to loopback only).
+    ///
+    /// ```
+    /// use auth_runtime::oauth::AuthorizationServer;
+    ///
+    /// let server = AuthorizationServer::new("https://login.example.com/oauth2/token")?
+    ///     .with_authorization_url("https://login.example.com/oauth2/authorize")?;
+    /// assert!(AuthorizationServer::new("http://login.example.com/token").is_err());
+    /// assert!(AuthorizationServer::new("http://127.0.0.1:8080/token").is_ok()); // a test server
+    /// # let _ = server;
+    /// # Ok::<(), auth_runtime::ConfigError>(())
+    /// ```
     pub fn new(token_url: &str) -> Result<AuthorizationServer, ConfigError> {
         let endpoints = Endpoints {
             token: Some(parse("token URL", token_url)?),
@@ -152,6 +192,22 @@ impl AuthorizationServer {
     /// `…/.well-known/oauth-authorization-server…`, or another metadata URL (then the
     /// issuer must be on the URL's origin). Endpoints given explicitly win over
     /// discovered ones.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use auth_runtime::oauth::AuthorizationServer;
+    /// use auth_runtime::{Http, HttpOptions};
+    ///
+    /// // The metadata must name the issuer `https://accounts.example.com`.
+    /// let metadata = "https://accounts.example.com/.well-known/openid-configuration";
+    /// let server = AuthorizationServer::discover(metadata)?;
+    /// let http = Http::new(HttpOptions::default())?;
+    /// let token_url = server.token_url(&http).await?; // fetches the metadata once
+    /// if let Some(metadata) = server.metadata(&http).await? {
+    ///     println!("{token_url}: grants {:?}", metadata.grant_types_supported);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn discover(metadata_url: &str) -> Result<AuthorizationServer, ConfigError> {
         let url = parse("metadata URL", metadata_url)?;
         let issuer = expected_issuer(&url);

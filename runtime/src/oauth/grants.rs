@@ -28,6 +28,18 @@ async fn refresh_grant(
 
 /// The client credentials grant: the application acts on its own behalf. Answers carry
 /// no refresh token (RFC 6749 §4.4.3), so the grant runs again before expiry.
+///
+/// ```
+/// use auth_runtime::oauth::{AuthorizationServer, ClientCredentials, OAuthClient};
+/// use auth_runtime::{Http, HttpOptions};
+///
+/// let server = AuthorizationServer::new("https://login.example.com/oauth2/token")?;
+/// let client = OAuthClient::new("my-app").secret("s3cr3t").scope("orders:read");
+/// let http = Http::new(HttpOptions::default())?;
+/// let tokens = ClientCredentials::new(server, client).into_manager(http);
+/// assert!(tokens.cached_token().is_none()); // nothing is sent before `access_token()`
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct ClientCredentials {
     server: AuthorizationServer,
@@ -58,6 +70,17 @@ impl TokenFlow for ClientCredentials {
 
 /// The resource-owner password grant, then the refresh grant while the server issues
 /// refresh tokens.
+///
+/// ```
+/// use auth_runtime::oauth::{AuthorizationServer, OAuthClient, Password};
+/// use auth_runtime::{Http, HttpOptions};
+///
+/// let server = AuthorizationServer::new("https://login.example.com/oauth2/token")?;
+/// let grant = Password::new(server, OAuthClient::new("my-app"), "alice", "correct horse");
+/// let tokens = grant.into_manager(Http::new(HttpOptions::default())?);
+/// assert!(!format!("{:?}", tokens.flow()).contains("correct horse"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone)]
 pub struct Password {
     server: AuthorizationServer,
@@ -129,6 +152,25 @@ impl TokenFlow for Password {
 /// authorized (authorization code, device flow) or from a refresh token the app kept.
 /// When the refresh token is refused, the manager's error is
 /// [`ErrorKind::AuthorizationRequired`]: the user must authorize again.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// use auth_runtime::oauth::{AuthorizationServer, OAuthClient, RefreshToken};
+/// use auth_runtime::{ErrorKind, Http, HttpOptions, TokenOptions};
+///
+/// let server = AuthorizationServer::new("https://login.example.com/oauth2/token")?;
+/// let flow = RefreshToken::new(server, OAuthClient::new("my-app"));
+/// let http = Http::new(HttpOptions::default())?;
+/// let tokens = flow.from_refresh_token("def456", http, TokenOptions::default());
+/// match tokens.access_token().await {
+///     Ok(token) => println!("got {token:?}"),
+///     Err(e) if matches!(e.kind(), ErrorKind::AuthorizationRequired { .. }) => {
+///         println!("sign in again: {e}")
+///     }
+///     Err(e) => return Err(e.into()),
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct RefreshToken {
     server: AuthorizationServer,

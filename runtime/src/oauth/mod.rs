@@ -66,6 +66,18 @@ pub enum ClientAuthentication {
 /// The application as an OAuth client: its id, its secret, how it authenticates, and
 /// what it asks for (scopes, extra parameters such as `audience` or RFC 8707
 /// `resource`). Cheap to clone; `Debug` never shows the secret.
+///
+/// ```
+/// use auth_runtime::oauth::{ClientAuthentication, OAuthClient};
+///
+/// let client = OAuthClient::new("my-app")
+///     .secret("s3cr3t")
+///     .authentication(ClientAuthentication::Post) // `client_secret_post`
+///     .scopes(["orders:read", "orders:write"])
+///     .param("audience", "https://api.example.com");
+/// assert_eq!(client.id(), "my-app");
+/// assert!(!format!("{client:?}").contains("s3cr3t"));
+/// ```
 #[derive(Clone)]
 pub struct OAuthClient {
     id: String,
@@ -158,6 +170,24 @@ impl fmt::Debug for OAuthClient {
 
 /// An OAuth 2.0 error answer (RFC 6749 §5.2; RFC 8628 §3.5 adds device-flow codes).
 /// Decoded from the answer with every secret the request sent masked.
+///
+/// ```
+/// use auth_runtime::oauth::OAuthError;
+/// use auth_runtime::{Error, ErrorKind, Origin, RawBody, StatusCode};
+///
+/// fn is_bad_client(error: &Error<OAuthError>) -> bool {
+///     error.documented().is_some_and(|e| e.error == "invalid_client")
+/// }
+///
+/// let body = r#"{"error": "invalid_client", "error_description": "unknown client"}"#;
+/// let refusal: OAuthError = serde_json::from_str(body)?;
+/// assert_eq!(refusal.error_description.as_deref(), Some("unknown client"));
+/// // A refused grant carries it as its documented body:
+/// let (status, documented) = (StatusCode::UNAUTHORIZED, Some(refusal));
+/// let kind = ErrorKind::Status { status, documented, body: RawBody::new(body, false) };
+/// assert!(is_bad_client(&Error::new(kind, Origin::TokenEndpoint)));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct OAuthError {
     /// The error code: `invalid_client`, `invalid_grant`, `authorization_pending`, ….
