@@ -69,7 +69,7 @@ impl Output {
 /// Stack of the thread that generates: lowering and printing recurse as deep as a
 /// schema is nested (at most 128 levels, the parsers' limit), which needs a few MiB in
 /// a debug build; a caller's thread may have less (test threads have 2 MiB).
-const STACK_SIZE: usize = 64 * 1024 * 1024;
+pub(crate) const STACK_SIZE: usize = 64 * 1024 * 1024;
 
 /// Loads, lowers and emits the document at `entry`. On error, every problem found
 /// is returned, each with its file, position and JSON pointer.

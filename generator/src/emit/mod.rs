@@ -46,13 +46,12 @@ fn types_body(api: &Api, source_name: &str) -> String {
         docs::code_span(source_name)
     )]));
     let allowed: TokenStream = ALLOWED_LINTS.parse().unwrap_or_default();
-    format_items(
-        quote! {
-            #docs
-            #![allow(#allowed)]
-        },
-        types::items(api),
-    )
+    let mut out = format_tokens(quote! {
+        #docs
+        #![allow(#allowed)]
+    });
+    out.push_str(&types::formatted(api, format_tokens));
+    out
 }
 
 /// One self-contained file for `include!` (a build script's output): the `types` and
@@ -72,16 +71,6 @@ pub fn single_file(api: &Api, source_name: &str) -> String {
             out.push('\n');
         }
         out.push_str("}\n");
-    }
-    out
-}
-
-/// Pretty-prints inner attributes, then each item formatted on its own (prettyplease
-/// prints a file as its items one after another).
-fn format_items(inner: TokenStream, items: impl IntoIterator<Item = TokenStream>) -> String {
-    let mut out = format_tokens(inner);
-    for item in items {
-        out.push_str(&format_tokens(item));
     }
     out
 }

@@ -8,8 +8,52 @@ use super::outer_docs;
 use crate::ir::*;
 
 /// Every type, one item (with its impls) at a time.
-pub fn items(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
-    let helper = uses_required_nullable(api).then(|| {
+/// The `types` module's items formatted, each on its own; the types are split into
+/// one contiguous run per core and formatted in parallel (token streams are not `Send`,
+/// so each thread builds its own from the shared IR), then joined in order: the output
+/// is the same whatever the number of threads.
+pub fn formatted(api: &Api, format: fn(TokenStream) -> String) -> String {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let chunk = api.types.len().div_ceil(threads).max(256);
+    let mut out = String::new();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = api
+            .types
+            .chunks(chunk)
+            .map(|defs| {
+                let work = move || {
+                    let mut text = String::new();
+                    for def in defs {
+                        text.push_str(&format(type_def(api, def)));
+                    }
+                    text
+                };
+                // The generator's own stack size: printing recurses as deep as a type nests.
+                std::thread::Builder::new()
+                    .stack_size(crate::STACK_SIZE)
+                    .spawn_scoped(scope, work)
+                    .map_err(|_| work)
+            })
+            .collect();
+        for worker in workers {
+            match worker {
+                Ok(handle) => match handle.join() {
+                    Ok(text) => out.push_str(&text),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                },
+                // No thread to be had: format here.
+                Err(work) => out.push_str(&work()),
+            }
+        }
+    });
+    if let Some(helper) = helper(api) {
+        out.push_str(&format(helper));
+    }
+    out
+}
+
+fn helper(api: &Api) -> Option<TokenStream> {
+    uses_required_nullable(api).then(|| {
         quote! {
             /// Reads a field that must be present but may be `null`: serde would
             /// otherwise read a missing `Option` field as `None`.
@@ -21,8 +65,7 @@ pub fn items(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
                 <::std::option::Option<T> as ::serde::Deserialize>::deserialize(deserializer)
             }
         }
-    });
-    api.types.iter().map(|def| type_def(api, def)).chain(helper)
+    })
 }
 
 fn uses_required_nullable(api: &Api) -> bool {
