@@ -39,6 +39,10 @@ struct DocumentArgs {
     /// The directory `$ref`s may read below (default: the document's directory).
     #[arg(long, value_name = "DIR")]
     ref_root: Option<PathBuf>,
+    /// `date-time`, `date`, `uuid` and `byte` strings as checked types
+    /// (`auth_runtime::formats`) instead of `String`.
+    #[arg(long)]
+    typed_formats: bool,
 }
 
 #[derive(Args)]
@@ -62,6 +66,7 @@ impl DocumentArgs {
         Options {
             overlay: self.overlay.clone(),
             ref_root: self.ref_root.clone(),
+            typed_formats: self.typed_formats,
             ..Options::default()
         }
     }

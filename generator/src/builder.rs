@@ -55,6 +55,13 @@ impl Builder {
         self
     }
 
+    /// `date-time`, `date`, `uuid` and `byte` strings as the runtime's checked types
+    /// (`auth_runtime::formats`) instead of `String`.
+    pub fn typed_formats(mut self, on: bool) -> Builder {
+        self.options.typed_formats = on;
+        self
+    }
+
     /// Where to write the file (default: `$OUT_DIR/<document stem>.rs`).
     pub fn output(mut self, path: impl Into<PathBuf>) -> Builder {
         self.output = Some(path.into());

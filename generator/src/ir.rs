@@ -210,6 +210,33 @@ pub enum TypeRef {
     Nullable(Box<TypeRef>),
     /// Raw bytes: a binary body, or a file part of a multipart body.
     Binary,
+    /// A string of a typed format (with typed formats on).
+    Format(Format),
+}
+
+/// String formats read into types of their own (`Options::typed_formats`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    /// `date-time`: RFC 3339.
+    DateTime,
+    /// `date`: RFC 3339 `full-date`.
+    Date,
+    Uuid,
+    /// `byte`: base64.
+    Byte,
+}
+
+impl Format {
+    /// The format of a string schema's `format`, when it is one with a type.
+    pub fn of(format: &str) -> Option<Format> {
+        Some(match format {
+            "date-time" => Format::DateTime,
+            "date" => Format::Date,
+            "uuid" => Format::Uuid,
+            "byte" => Format::Byte,
+            _ => return None,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

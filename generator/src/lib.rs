@@ -41,6 +41,9 @@ pub struct Options {
     /// documentation then shows a usage example, compiled as a `no_run` doctest. The
     /// crate's root must re-export the runtime as `auth_runtime`.
     pub module_path: Option<String>,
+    /// `date-time`, `date`, `uuid` and `byte` strings become the runtime's checked types
+    /// (`auth_runtime::formats`) instead of `String`.
+    pub typed_formats: bool,
 }
 
 /// The generated module of one API.
@@ -107,7 +110,7 @@ fn generate_here(entry: &Path, options: &Options) -> Result<Output, Diagnostics>
     if !version_problems.is_empty() {
         return Err(sources.diagnostics(version_problems));
     }
-    let (api, problems) = lower::lower(&sources, options.samples);
+    let (api, problems) = lower::lower(&sources, options.samples, options.typed_formats);
     let diagnostics = sources.diagnostics(problems);
     if diagnostics.has_errors() {
         return Err(diagnostics);

@@ -14,6 +14,7 @@
 //! | [`token`](crate::IssuedToken) | [`IssuedToken::parse`], [`TokenFields`]: lenient token responses |
 //! | [`cache`](crate::TokenManager) | [`TokenFlow`], [`TokenManager`], [`TokenOptions`] |
 //! | [`error`](crate::Error) | [`Error`], [`ErrorKind`], [`HttpError`], [`ConfigError`], [`RawBody`] |
+//! | [`formats`] | typed `date-time`, `date`, `uuid` and `byte` strings, for crates generated with typed formats |
 //! | [`oauth`] | standard OAuth 2.0 flows: client credentials, password, refresh, authorization code + PKCE, device, discovery |
 //! | [`shape`] | choosing the variant of an untagged union a JSON value fits best |
 //!
@@ -61,6 +62,7 @@ pub mod api;
 mod auth;
 mod cache;
 mod error;
+pub mod formats;
 mod http;
 pub mod oauth;
 pub mod params;

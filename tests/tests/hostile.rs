@@ -309,6 +309,7 @@ fn generated_code_compiles_and_no_document_text_ever_runs() {
             .then(|| generator::package::crate_name(&crate_name).replace('-', "_"));
         let options = Options {
             module_path,
+            typed_formats: name == "fidelity/formats",
             ..Options::default()
         };
         let output = generate(&path, &options).unwrap_or_else(|d| panic!("{name}: {d}"));
@@ -420,6 +421,7 @@ const FIDELITY_FIXTURES: &[&str] = &[
     "fidelity/allof",
     "fidelity/access",
     "fidelity/enums",
+    "fidelity/formats",
     "fidelity/merge-keys",
     "fidelity/openapi-3.2",
 ];

@@ -13,7 +13,9 @@ use crate::ir::*;
 /// so each thread builds its own from the shared IR), then joined in order: the output
 /// is the same whatever the number of threads.
 pub fn formatted(api: &Api, format: fn(TokenStream) -> String) -> String {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
     let chunk = api.types.len().div_ceil(threads).max(256);
     let mut out = String::new();
     std::thread::scope(|scope| {
@@ -98,6 +100,10 @@ pub fn type_ref_in(api: &Api, ty: &TypeRef, prefix: &TokenStream) -> TokenStream
         TypeRef::Scalar(scalar) => scalar_type(*scalar),
         TypeRef::Any => quote!(::serde_json::Value),
         TypeRef::Binary => quote!(::auth_runtime::Bytes),
+        TypeRef::Format(Format::DateTime) => quote!(::auth_runtime::formats::DateTime),
+        TypeRef::Format(Format::Date) => quote!(::auth_runtime::formats::Date),
+        TypeRef::Format(Format::Uuid) => quote!(::auth_runtime::formats::Uuid),
+        TypeRef::Format(Format::Byte) => quote!(::auth_runtime::formats::Base64),
         TypeRef::Named(id) => {
             let name = ident(&api.type_def(*id).name);
             quote!(#prefix #name)

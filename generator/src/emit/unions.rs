@@ -140,7 +140,7 @@ fn facts(api: &Api, ty: &TypeRef, depth: usize) -> Facts {
         ..Facts::default()
     };
     match ty {
-        TypeRef::Scalar(Scalar::String) => kinds(&["String"]),
+        TypeRef::Scalar(Scalar::String) | TypeRef::Format(_) => kinds(&["String"]),
         TypeRef::Scalar(Scalar::I32 | Scalar::I64 | Scalar::U64) => kinds(&["Integer"]),
         TypeRef::Scalar(Scalar::F32 | Scalar::F64) => kinds(&["Number"]),
         TypeRef::Scalar(Scalar::Bool) => kinds(&["Boolean"]),

@@ -98,7 +98,7 @@ fn all_named(ty: &TypeRef) -> Vec<usize> {
     match ty {
         TypeRef::Named(id) | TypeRef::Boxed(id) => vec![id.0],
         TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => all_named(inner),
-        TypeRef::Scalar(_) | TypeRef::Any | TypeRef::Binary => Vec::new(),
+        TypeRef::Scalar(_) | TypeRef::Any | TypeRef::Binary | TypeRef::Format(_) => Vec::new(),
     }
 }
 

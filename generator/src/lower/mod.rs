@@ -108,10 +108,12 @@ pub struct Lowerer<'s> {
     binary_strings: bool,
     /// Whether parameters and request bodies get sample values.
     samples: bool,
+    /// `date-time`, `date`, `uuid` and `byte` strings get types of their own.
+    typed_formats: bool,
 }
 
 /// Lowers the document whose entry file is the first of `sources`.
-pub fn lower(sources: &Sources, samples: bool) -> (Api, Vec<Problem>) {
+pub fn lower(sources: &Sources, samples: bool, typed_formats: bool) -> (Api, Vec<Problem>) {
     let mut lowerer = Lowerer {
         sources,
         types: Vec::new(),
@@ -126,6 +128,7 @@ pub fn lower(sources: &Sources, samples: bool) -> (Api, Vec<Problem>) {
         examples_seen: HashSet::new(),
         binary_strings: false,
         samples,
+        typed_formats,
     };
     let root = sources.entry();
     let info = sources.get(&root.child("info")).and_then(Value::as_object);

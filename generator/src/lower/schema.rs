@@ -236,6 +236,10 @@ impl<'s> Lowerer<'s> {
             Shape::Scalar(Scalar::String) if self.binary_strings && is_binary(map) => {
                 self.alias_if_named(loc, map, hint, TypeRef::Binary)
             }
+            Shape::Scalar(Scalar::String) if self.typed_formats && typed_format(map).is_some() => {
+                let format = typed_format(map).unwrap_or(Format::DateTime);
+                self.alias_if_named(loc, map, hint, TypeRef::Format(format))
+            }
             Shape::Scalar(scalar) => self.alias_if_named(loc, map, hint, TypeRef::Scalar(scalar)),
             Shape::Array(items) => {
                 let item = match items {
@@ -541,6 +545,13 @@ pub(super) fn scalar(name: &str, format: Option<&str>) -> Option<Scalar> {
         ("null", _) => Scalar::Unit,
         _ => return None,
     })
+}
+
+/// The typed format of a string schema's `format`.
+fn typed_format(map: &Map<String, Value>) -> Option<Format> {
+    map.get("format")
+        .and_then(Value::as_str)
+        .and_then(Format::of)
 }
 
 /// A string of raw bytes (`format: binary`, or 3.1's non-text `contentMediaType`).
