@@ -3,6 +3,7 @@
 //! (no hash-order iteration), so it is byte-identical on every run.
 
 mod client;
+mod dedup;
 mod docs;
 mod flows;
 mod operations;

@@ -17,16 +17,23 @@ pub fn formatted(api: &Api, format: fn(TokenStream) -> String) -> String {
         .map_or(1, |n| n.get())
         .min(8);
     let chunk = api.types.len().div_ceil(threads).max(256);
+    let canonical = super::dedup::canonical(api);
+    let canonical = &canonical;
     let mut out = String::new();
     std::thread::scope(|scope| {
         let workers: Vec<_> = api
             .types
             .chunks(chunk)
-            .map(|defs| {
+            .enumerate()
+            .map(|(index, defs)| {
                 let work = move || {
                     let mut text = String::new();
-                    for def in defs {
-                        text.push_str(&format(type_def(api, def)));
+                    for (offset, def) in defs.iter().enumerate() {
+                        let tokens = match canonical[index * chunk + offset] {
+                            Some(first) => alias_of(api, def, first),
+                            None => type_def(api, def),
+                        };
+                        text.push_str(&format(tokens));
                     }
                     text
                 };
@@ -124,6 +131,18 @@ pub fn type_ref_in(api: &Api, ty: &TypeRef, prefix: &TokenStream) -> TokenStream
             let inner = type_ref_in(api, inner, prefix);
             quote!(::std::option::Option<#inner>)
         }
+    }
+}
+
+/// `pub type Name = First;`: a type identical to an earlier one (see `dedup`), with its
+/// own documentation.
+fn alias_of(api: &Api, def: &TypeDef, first: TypeId) -> TokenStream {
+    let docs = outer_docs(&def.docs);
+    let name = ident(&def.name);
+    let first = ident(&api.type_def(first).name);
+    quote! {
+        #docs
+        pub type #name = #first;
     }
 }
 
