@@ -51,7 +51,10 @@ pub fn crate_files(output: &Output, package: &str, runtime: &Runtime) -> Vec<(Pa
     ];
     for (file, text) in &output.files {
         let (file, text) = if file == "mod.rs" {
-            ("lib.rs", format!("{text}{REEXPORTS}"))
+            (
+                "lib.rs",
+                format!("{}{REEXPORTS}", with_recursion_limit(text)),
+            )
         } else {
             (file.as_str(), text.clone())
         };
@@ -61,6 +64,20 @@ pub fn crate_files(output: &Output, package: &str, runtime: &Runtime) -> Vec<(Pa
         files.extend(vendored_runtime());
     }
     files
+}
+
+/// The crate root with a higher `recursion_limit` after its documentation: rustdoc's
+/// auto-trait checks on deeply recursive APIs (Stripe's) overflow the default of 128.
+fn with_recursion_limit(text: &str) -> String {
+    let mut lines: Vec<&str> = text.lines().collect();
+    let after_docs = lines
+        .iter()
+        .rposition(|l| l.starts_with("//!"))
+        .map_or(1, |i| i + 1);
+    lines.insert(after_docs.min(lines.len()), "#![recursion_limit = \"256\"]");
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
 }
 
 /// What an app needs besides the crate, re-exported so that it needs one dependency.

@@ -23,14 +23,15 @@ use crate::text::is_invisible;
 /// Lines of documentation from untrusted Markdown.
 pub fn sanitize(text: &str) -> Vec<String> {
     let text = clean_chars(text);
-    // Escaping an HTML block can turn its text into Markdown of its own (links, code):
-    // a few more passes reach text that needs no change.
+    // Escaping an HTML block turns its text into Markdown of its own (links, code,
+    // brackets, bare URLs in its attributes): more passes, until one changes nothing.
     let mut rewritten = rewrite(&text);
     for _ in 0..3 {
-        if is_safe(&rewritten) {
+        let again = rewrite(&rewritten);
+        if again == rewritten {
             break;
         }
-        rewritten = rewrite(&rewritten);
+        rewritten = again;
     }
     let safe = if is_safe(&rewritten) {
         rewritten
@@ -219,9 +220,11 @@ fn unwrap_link(whole: Range<usize>, inner: Option<Range<usize>>) -> Vec<Edit> {
 }
 
 /// Escapes lone brackets (rustdoc would take `[Name]` for a link to a Rust item) and,
-/// outside links, wraps bare URLs in `<…>`.
+/// outside links, wraps bare URLs in `<…>`. Brackets become character references, which
+/// show the same and, unlike `\[`, stay as they are when the text is read again (a
+/// later pass over an escaped HTML block).
 fn escape_text(shown: &str, wrap_urls: bool) -> String {
-    let escaped = shown.replace('[', "\\[").replace(']', "\\]");
+    let escaped = shown.replace('[', "&#91;").replace(']', "&#93;");
     if wrap_urls {
         autolink_urls(&escaped)
     } else {
@@ -358,6 +361,19 @@ mod tests {
     }
 
     #[test]
+    fn text_inside_escaped_html_blocks_is_made_safe() {
+        let text = joined(
+            "<p>Use the <a href=\"https://dashboard.example.com/account\">Dashboard</a>; \
+             values become <code>[redacted]</code>.</p>",
+        );
+        assert!(
+            text.contains("<https://dashboard.example.com/account>"),
+            "{text}"
+        );
+        assert!(text.contains("&#91;redacted&#93;"), "{text}");
+    }
+
+    #[test]
     fn html_is_escaped() {
         assert_eq!(
             joined("a <script>alert(1)</script> List<String>"),
@@ -370,7 +386,7 @@ mod tests {
     fn links_rustdoc_would_resolve_keep_their_text() {
         assert_eq!(
             joined("See [Datetime] or [x][y]."),
-            "See \\[Datetime\\] or \\[x\\]\\[y\\]."
+            "See &#91;Datetime&#93; or &#91;x&#93;&#91;y&#93;."
         );
         assert_eq!(joined("See [the guide](#guide)."), "See the guide.");
         assert_eq!(joined("See [`Foo`](Foo)."), "See `Foo`.");

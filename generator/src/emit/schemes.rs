@@ -238,7 +238,7 @@ fn grant_method(grant: OAuthGrant, flow: Option<&OAuthFlow>, urls: TokenStream) 
                 server,
                 client,
                 redirect_uri
-            )?),
+            )),
             quote!(::auth_runtime::oauth::AuthorizationCode),
             "With PKCE: `start` gives the URL to send the user to, `finish` takes the redirect back and gives the token manager.",
         ),
@@ -251,11 +251,16 @@ fn grant_method(grant: OAuthGrant, flow: Option<&OAuthFlow>, urls: TokenStream) 
         ),
     };
     let docs = own_docs(&[summary, String::new(), about.to_owned()]);
+    // `AuthorizationCode::new` checks the redirect URI: its result is the method's.
+    let result = match grant {
+        OAuthGrant::AuthorizationCode => build,
+        _ => quote!(::std::result::Result::Ok(#build)),
+    };
     quote! {
         #docs
         pub fn #name(&self, client: ::auth_runtime::oauth::OAuthClient, #extra) -> ::std::result::Result<#returns, ::auth_runtime::ConfigError> {
             #server
-            ::std::result::Result::Ok(#build)
+            #result
         }
     }
 }
