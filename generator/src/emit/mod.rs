@@ -5,6 +5,7 @@
 mod client;
 mod dedup;
 mod docs;
+mod flow_bodies;
 mod flows;
 mod operations;
 mod schemes;

@@ -19,6 +19,7 @@ mod samples;
 mod schema;
 mod security;
 mod servers;
+mod token_flows;
 mod token_ops;
 #[cfg(feature = "examples")]
 mod validate;
