@@ -105,29 +105,73 @@ fn vendored_runtime() -> Vec<(PathBuf, String)> {
         .collect()
 }
 
-/// Writes the crate into `out` (checked with [`check_output_dir`] first); an earlier
-/// `src/` is replaced whole, so no stale module survives.
+/// Writes the crate into `out` (checked with [`check_output_dir`] first). Files whose
+/// content is unchanged are left as they are, so that Cargo rebuilds nothing when the
+/// API did not change; files an earlier run wrote in `src/` or `vendor/` that are no
+/// longer generated are removed, so no stale module survives.
 pub fn write_crate(
     out: &Path,
     output: &Output,
     package: &str,
     runtime: &Runtime,
 ) -> Result<(), String> {
+    write_crate_with(out, output, package, runtime, "")
+}
+
+/// [`write_crate`] with more text at the end of `Cargo.toml` (a tool's dev-dependencies).
+pub fn write_crate_with(
+    out: &Path,
+    output: &Output,
+    package: &str,
+    runtime: &Runtime,
+    manifest_extra: &str,
+) -> Result<(), String> {
     check_output_dir(out)?;
+    let mut files = crate_files(output, package, runtime);
+    if let Some((_, manifest)) = files.iter_mut().find(|(p, _)| p == Path::new("Cargo.toml")) {
+        manifest.push_str(manifest_extra);
+    }
+    let wanted: std::collections::HashSet<PathBuf> =
+        files.iter().map(|(p, _)| out.join(p)).collect();
     for generated in ["src", "vendor"] {
-        let dir = out.join(generated);
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        for stale in files_below(&out.join(generated))
+            .into_iter()
+            .filter(|f| !wanted.contains(f))
+        {
+            std::fs::remove_file(&stale).map_err(|e| format!("{}: {e}", stale.display()))?;
         }
     }
-    for (path, text) in crate_files(output, package, runtime) {
+    for (path, text) in files {
         let path = out.join(path);
+        if std::fs::read(&path).is_ok_and(|old| old == text.as_bytes()) {
+            continue;
+        }
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
         }
         std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     Ok(())
+}
+
+/// Every file below `dir` (none when it does not exist).
+fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                pending.push(path);
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    found
 }
 
 /// `out` is missing, empty, or holds a crate written here before (its marker).

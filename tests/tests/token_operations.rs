@@ -166,14 +166,20 @@ fn the_fixture_token_operation_and_its_account_registration() {
 /// standard client (the scheme client's methods); the implicit flow never.
 #[test]
 fn every_corpus_scheme_flow_has_a_client() {
-    let manifest = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/MANIFEST.tsv"),
-    )
-    .unwrap();
+    // The corpus documents that declare `oauth2` schemes (the others have none to serve:
+    // generating Stripe or Lago here would only cost time).
+    let with_oauth2 = [
+        "oai-tictactoe-3.1.yaml",
+        "ory-hydra-3.0.3.json",
+        "okta-oauth-3.0.3.yaml",
+        "mastodon-3.1.0.json",
+        "discord-3.1.0.json",
+        "mealie-3.1.0.json",
+        "box-3.0.2.json",
+    ];
     let mut served = 0;
     let mut standard = 0;
-    for line in manifest.lines().skip(1) {
-        let file = line.split('\t').next().unwrap();
+    for file in with_oauth2 {
         let api = corpus(file);
         for scheme in &api.security_schemes {
             if let SecuritySchemeKind::OAuth2 { flows, .. } = &scheme.kind {

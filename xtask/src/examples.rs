@@ -18,12 +18,11 @@ use std::process::Command;
 use std::time::Instant;
 
 use generator::ir::{Api, TypeKind, TypeRef};
-use generator::package::{self, Runtime};
-use generator::{Options, generate};
+use generator::package;
 use serde_json::{Value, json};
 
 use crate::codegen::workspace_root;
-use crate::workspace::{Document, cargo, write_workspace};
+use crate::workspace::{Document, cargo, driver_crate, drivers_dir, write_workspace};
 
 /// What happened to one example.
 struct Outcome {
@@ -54,12 +53,15 @@ struct Row {
 
 pub fn run(documents: &[Document], strict: bool) -> Result<(), String> {
     let root = workspace_root();
-    let out = root.join("target/examples");
-    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    let out = drivers_dir();
+    let reports = root.join("target/examples");
+    for dir in [&out, &reports] {
+        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    }
     let mut rows = Vec::new();
     let mut crates = Vec::new();
     for document in documents {
-        match prepare(&out, document) {
+        match prepare(document) {
             Ok((name, api, outcomes)) => {
                 crates.push(name);
                 rows.push(Row {
@@ -98,7 +100,7 @@ pub fn run(documents: &[Document], strict: bool) -> Result<(), String> {
     if !build.status.success() {
         eprintln!("{}", String::from_utf8_lossy(&build.stderr));
     }
-    let ours = report(&out, &rows)?;
+    let ours = report(&reports, &rows)?;
     if strict && ours > 0 {
         return Err(format!(
             "{ours} examples that their schemas accept do not round-trip through the generated types"
@@ -108,16 +110,8 @@ pub fn run(documents: &[Document], strict: bool) -> Result<(), String> {
 }
 
 /// Generates the crate of one document with a driver that round-trips its examples.
-fn prepare(out: &Path, document: &Document) -> Result<(String, Api, Vec<Outcome>), String> {
-    let options = Options {
-        overlay: document.overlay.clone(),
-        ..Options::default()
-    };
-    let output = generate(&document.path, &options).map_err(|d| d.to_string())?;
-    let name = package::crate_name(&format!("examples-{}", document.label));
-    let dir = out.join(&name);
-    let runtime = Runtime::Path(workspace_root().join("runtime"));
-    package::write_crate(&dir, &output, &name, &runtime)?;
+fn prepare(document: &Document) -> Result<(String, Api, Vec<Outcome>), String> {
+    let (name, dir, output) = driver_crate(document)?;
     let examples_dir = dir.join("examples");
     std::fs::create_dir_all(&examples_dir).map_err(|e| e.to_string())?;
     let values: Vec<&Value> = output.api.examples.iter().map(|e| &e.value).collect();

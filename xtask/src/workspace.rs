@@ -4,7 +4,36 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use generator::package::{self, Runtime};
+use generator::{Options, Output, generate};
+
 use crate::codegen::{specs, workspace_root};
+
+/// The workspace where `examples` and `conformance` build their drivers: one crate per
+/// document serves both (generated with samples, which change no code), and files are
+/// rewritten only when they change, so the second command builds only its drivers.
+pub fn drivers_dir() -> PathBuf {
+    workspace_root().join("target/drivers")
+}
+
+/// What the drivers need besides the crate's own dependencies.
+const DRIVER_DEPENDENCIES: &str =
+    "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\", \"rt\"] }\n";
+
+/// Generates the crate of `document` in [`drivers_dir`]: its name, directory and output.
+pub fn driver_crate(document: &Document) -> Result<(String, PathBuf, Output), String> {
+    let options = Options {
+        overlay: document.overlay.clone(),
+        samples: true,
+        ..Options::default()
+    };
+    let output = generate(&document.path, &options).map_err(|d| d.to_string())?;
+    let name = package::crate_name(&format!("api-{}", document.label));
+    let dir = drivers_dir().join(&name);
+    let runtime = Runtime::Path(workspace_root().join("runtime"));
+    package::write_crate_with(&dir, &output, &name, &runtime, DRIVER_DEPENDENCIES)?;
+    Ok((name, dir, output))
+}
 
 /// One document: a label, where it is, and its overlay.
 pub struct Document {

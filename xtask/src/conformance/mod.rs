@@ -25,13 +25,13 @@ mod validators;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use generator::Options;
 use generator::ir::*;
-use generator::package::{self, Runtime};
-use generator::{Options, generate};
+use generator::package;
 use serde_json::{Value, json};
 
 use crate::codegen::workspace_root;
-use crate::workspace::{Document, cargo, write_workspace};
+use crate::workspace::{Document, cargo, driver_crate, drivers_dir, write_workspace};
 use driver::{driver, driver_name};
 use interop::Interop;
 use validators::check;
@@ -75,8 +75,11 @@ enum Verdict {
 
 pub fn run(documents: &[Document], required: Option<f64>) -> Result<(), String> {
     let root = workspace_root();
-    let out = root.join("target/conformance");
-    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    let out = drivers_dir();
+    let reports = root.join("target/conformance");
+    for dir in [&out, &reports] {
+        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    }
     let interop = Interop::new(&root)?;
     let mut prepared = Vec::new();
     let mut failures = Vec::new();
@@ -111,7 +114,7 @@ pub fn run(documents: &[Document], required: Option<f64>) -> Result<(), String> 
         );
         rows.push((document.label.clone(), validator, outcomes));
     }
-    let (good, all) = report(&out, &rows, &failures)?;
+    let (good, all) = report(&reports, &rows, &failures)?;
     match required {
         Some(percent) if (good as f64) < percent / 100.0 * all as f64 => Err(format!(
             "{good} of {all} operations conformant is below the {percent} % required"
@@ -122,22 +125,11 @@ pub fn run(documents: &[Document], required: Option<f64>) -> Result<(), String> 
 
 /// Generates the crate (with samples) and its driver.
 fn prepare(out: &Path, document: &Document) -> Result<Prepared, String> {
+    let (crate_name, dir, output) = driver_crate(document)?;
     let options = Options {
         overlay: document.overlay.clone(),
-        samples: true,
         ..Options::default()
     };
-    let output = generate(&document.path, &options).map_err(|d| d.to_string())?;
-    let crate_name = package::crate_name(&format!("conformance-{}", document.label));
-    let dir = out.join(&crate_name);
-    let runtime = Runtime::Path(workspace_root().join("runtime"));
-    package::write_crate(&dir, &output, &crate_name, &runtime)?;
-    let manifest = dir.join("Cargo.toml");
-    let mut text = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
-    text.push_str(
-        "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\", \"rt\"] }\n",
-    );
-    std::fs::write(&manifest, text).map_err(|e| e.to_string())?;
     let examples = dir.join("examples");
     std::fs::create_dir_all(&examples).map_err(|e| e.to_string())?;
     let driver = driver(&output.api, &crate_name.replace('-', "_"));
