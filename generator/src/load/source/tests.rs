@@ -1,4 +1,3 @@
-
 use super::yaml::MAX_DEPTH;
 use super::*;
 use serde_json::json;

@@ -1,0 +1,183 @@
+//! Named types and references to them: structs, enums, unions, scalars.
+
+use super::Docs;
+
+/// Index into [`Api::types`](super::Api::types).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// A named Rust type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// Unique PascalCase Rust name.
+    pub name: String,
+    pub docs: Docs,
+    pub kind: TypeKind,
+    /// Whether `null` is a valid value; references then wrap the type in `Option`.
+    pub nullable: bool,
+    /// Where the schema lives, as `file#/json/pointer`, for diagnostics and docs.
+    pub origin: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct(Struct),
+    /// A string enum; `open` adds a catch-all variant so unknown values still decode.
+    StringEnum {
+        variants: Vec<EnumVariant>,
+        open: bool,
+    },
+    /// An enum of numbers or booleans: a newtype with one associated constant per
+    /// known value, so unknown values still decode.
+    ScalarEnum {
+        repr: Scalar,
+        values: Vec<ScalarValue>,
+    },
+    Union(Union),
+    /// `pub type Name = Target;` for component schemas that are not objects or enums.
+    Alias(TypeRef),
+    /// `pub struct Name(pub Target);`: an alias that would contain itself
+    /// (`A = Vec<A>`), which Rust cannot expand.
+    Newtype(TypeRef),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// Values of `additionalProperties`, kept in a flattened map.
+    pub additional: Option<TypeRef>,
+    /// `additionalProperties: false`: no other property may appear.
+    pub closed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub name: String,
+    pub wire_name: String,
+    pub ty: TypeRef,
+    pub presence: Presence,
+    pub docs: Docs,
+    /// Redacted in `Debug`.
+    pub secret: bool,
+    pub access: Access,
+}
+
+/// Which way a property travels (`readOnly`, `writeOnly`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    ReadWrite,
+    /// Sent by the server only: never required in what the client sends.
+    ReadOnly,
+    /// Sent by the client only: never required in what the server sends.
+    WriteOnly,
+}
+
+/// How a field appears on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Always present, never null: `T`.
+    Required,
+    /// Always present, may be null: `Option<T>`, serializes `null`, a missing key is an error.
+    RequiredNullable,
+    /// May be absent (null, if allowed, reads as absent): `Option<T>`, omitted when `None`.
+    Optional,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumVariant {
+    pub name: String,
+    pub wire_value: String,
+    pub docs: Docs,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScalarValue {
+    /// SCREAMING_SNAKE_CASE constant name.
+    pub name: String,
+    pub value: Literal,
+    pub docs: Docs,
+}
+
+/// A number or boolean from a document.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Literal {
+    Int(i64),
+    UInt(u64),
+    Float(f64),
+    Bool(bool),
+}
+
+/// `oneOf`/`anyOf`: one variant per branch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    pub variants: Vec<UnionVariant>,
+    /// The discriminator property; when set, every variant has at least one tag.
+    pub discriminator: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    pub name: String,
+    pub ty: TypeRef,
+    /// Discriminator values selecting this variant.
+    pub tags: Vec<String>,
+    pub docs: Docs,
+}
+
+/// A use of a type.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TypeRef {
+    Scalar(Scalar),
+    /// Any JSON value (untyped schema).
+    Any,
+    Named(TypeId),
+    /// A named type inside its own reference cycle, needing indirection.
+    Boxed(TypeId),
+    Array(Box<TypeRef>),
+    /// `additionalProperties`-only object.
+    Map(Box<TypeRef>),
+    /// A nullable value in a position without field presence (array item, map value).
+    Nullable(Box<TypeRef>),
+    /// Raw bytes: a binary body, or a file part of a multipart body.
+    Binary,
+    /// A string of a typed format (with typed formats on).
+    Format(Format),
+}
+
+/// String formats read into types of their own (`Options::typed_formats`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    /// `date-time`: RFC 3339.
+    DateTime,
+    /// `date`: RFC 3339 `full-date`.
+    Date,
+    Uuid,
+    /// `byte`: base64.
+    Byte,
+}
+
+impl Format {
+    /// The format of a string schema's `format`, when it is one with a type.
+    pub fn of(format: &str) -> Option<Format> {
+        Some(match format {
+            "date-time" => Format::DateTime,
+            "date" => Format::Date,
+            "uuid" => Format::Uuid,
+            "byte" => Format::Byte,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scalar {
+    Bool,
+    I32,
+    I64,
+    U64,
+    F32,
+    F64,
+    String,
+    /// `type: 'null'`.
+    Unit,
+}
