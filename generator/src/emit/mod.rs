@@ -8,6 +8,8 @@ mod docs;
 mod flow_bodies;
 mod flows;
 mod operations;
+mod request_bodies;
+mod responses;
 mod schemes;
 mod servers;
 mod types;
