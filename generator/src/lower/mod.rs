@@ -6,12 +6,14 @@
 //! first referenced and is lowered later from a queue. So the call depth is bounded by
 //! how deeply one schema is written, not by how long a chain of references is.
 
+mod arena;
 mod composition;
 mod cycles;
 mod enums;
 mod examples;
 mod inheritance;
 mod media;
+mod nullable;
 mod objects;
 mod operation;
 mod sample_scalars;

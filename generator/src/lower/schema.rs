@@ -1,14 +1,13 @@
-//! Schemas → types: the entry points, reserved types and the shape of a schema. One
-//! path for 3.0 and 3.1: `nullable: true`, `type: [X, "null"]` and
-//! `anyOf/oneOf [X, {type: "null"}]` all mean "X, or null". Objects, compositions and
-//! enums have their own files.
+//! Schemas → types: the entry points and the shape of a schema, one path for 3.0 and
+//! 3.1. Objects, compositions, enums, nullability (`nullable`) and the arena of named
+//! types (`arena`) have their own files.
 
 use serde_json::{Map, Value};
 
+use super::nullable::is_nullable;
 use super::{Hint, Lowerer, docs};
 use crate::ir::*;
 use crate::load::{Loc, kind_of, unescape_segment};
-use crate::names;
 
 /// A lowered schema: the type, and whether `null` is also allowed.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,9 +33,6 @@ impl Lowered {
         }
     }
 }
-
-/// How many `$ref`s and pass-through wrappers [`Lowerer::nullable_at`] looks through.
-const MAX_PASS_THROUGH: usize = 256;
 
 /// What a schema is, before any type is made for it.
 enum Shape<'v> {
@@ -293,13 +289,6 @@ impl<'s> Lowerer<'s> {
         }
     }
 
-    pub(super) fn named(&self, id: TypeId) -> Lowered {
-        Lowered {
-            ty: TypeRef::Named(id),
-            nullable: self.types[id.0].nullable,
-        }
-    }
-
     fn shape<'v>(&mut self, loc: &Loc, map: &'v Map<String, Value>) -> Shape<'v> {
         if map.contains_key("discriminator")
             && !map.contains_key("oneOf")
@@ -370,167 +359,6 @@ impl<'s> Lowerer<'s> {
             _ => Shape::Types(types),
         }
     }
-
-    /// The non-null branches of `oneOf`/`anyOf`, when they say more than constraints.
-    pub(super) fn branches(
-        &mut self,
-        loc: &Loc,
-        map: &Map<String, Value>,
-        keyword: &str,
-    ) -> Option<Vec<Loc>> {
-        let Value::Array(items) = map.get(keyword)? else {
-            self.error(&loc.child(keyword), format!("`{keyword}` must be an array"));
-            return None;
-        };
-        let at = loc.child(keyword);
-        let branches: Vec<Loc> = (0..items.len())
-            .map(|i| at.index(i))
-            .filter(|branch| !self.is_null_schema(branch) && !self.is_constraint_only(branch))
-            .collect();
-        (!branches.is_empty()).then_some(branches)
-    }
-
-    fn has_null_branch(&self, loc: &Loc, map: &Map<String, Value>) -> bool {
-        ["oneOf", "anyOf"]
-            .iter()
-            .any(|keyword| match map.get(*keyword) {
-                Some(Value::Array(items)) => {
-                    (0..items.len()).any(|i| self.is_null_schema(&loc.child(keyword).index(i)))
-                }
-                _ => false,
-            })
-    }
-
-    fn is_null_schema(&self, loc: &Loc) -> bool {
-        let Ok(target) = self.sources.follow(loc) else {
-            return false;
-        };
-        match self.sources.get(&target) {
-            Some(Value::Object(map)) => match map.get("type") {
-                Some(Value::String(t)) => t == "null",
-                Some(Value::Array(ts)) => !ts.is_empty() && ts.iter().all(|t| t == "null"),
-                _ => {
-                    matches!(map.get("enum"), Some(Value::Array(v)) if v.iter().all(Value::is_null) && !v.is_empty())
-                }
-            },
-            _ => false,
-        }
-    }
-
-    /// Whether the schema at `loc` allows `null`, looking through `$ref`s and wrappers
-    /// that stand for one other schema, as lowering them would find. Used for types
-    /// reserved before they are lowered.
-    pub(super) fn nullable_at(&self, loc: &Loc) -> bool {
-        let mut current = loc.clone();
-        for _ in 0..MAX_PASS_THROUGH {
-            let Ok(target) = self.sources.follow(&current) else {
-                return false;
-            };
-            let Some(map) = self.sources.get(&target).and_then(Value::as_object) else {
-                return false;
-            };
-            if is_nullable(map) || self.has_null_branch(&target, map) {
-                return true;
-            }
-            match self.stand_in(&target, map) {
-                Some(next) => current = next,
-                None => return false,
-            }
-        }
-        false
-    }
-
-    /// The one schema a wrapper stands for: the only non-null branch of a union, or the
-    /// only type-giving part of an `allOf` without properties.
-    fn stand_in(&self, loc: &Loc, map: &Map<String, Value>) -> Option<Loc> {
-        if has_object_keywords(map) {
-            return None;
-        }
-        for keyword in ["allOf", "oneOf", "anyOf"] {
-            let Some(Value::Array(items)) = map.get(keyword) else {
-                continue;
-            };
-            let mut parts = (0..items.len())
-                .map(|i| loc.child(keyword).index(i))
-                .filter(|p| !self.is_null_schema(p) && !self.is_constraint_only(p));
-            let first = parts.next()?;
-            return parts.next().is_none().then_some(first);
-        }
-        None
-    }
-
-    /// A branch such as `{required: [a]}` constrains its parent; it is no type of its own.
-    pub(super) fn is_constraint_only(&self, loc: &Loc) -> bool {
-        match self.sources.get(loc) {
-            Some(Value::Object(map)) => !map.contains_key("$ref") && !has_type_keywords(map),
-            _ => false,
-        }
-    }
-
-    /// A named alias when the schema must have a name (a component, a referenced
-    /// schema); else the type as it is.
-    pub(super) fn alias_if_named(
-        &mut self,
-        loc: &Loc,
-        map: &Map<String, Value>,
-        hint: &Hint,
-        ty: TypeRef,
-    ) -> Lowered {
-        if !hint.named {
-            return Lowered::new(ty);
-        }
-        let id = self.reserve(loc, map, hint);
-        self.fill(id, TypeKind::Alias(ty));
-        Lowered::new(TypeRef::Named(id))
-    }
-
-    /// The named type for `loc`, before its contents, so references find it: the one
-    /// already reserved for `loc` (or handed down by a wrapper), else a new one.
-    pub(super) fn reserve(&mut self, loc: &Loc, map: &Map<String, Value>, hint: &Hint) -> TypeId {
-        if let Some(&id) = self.memo.get(loc) {
-            return id;
-        }
-        if let Some(id) = hint.into.filter(|id| !self.defined[id.0]) {
-            self.memo.insert(loc.clone(), id);
-            return id;
-        }
-        let id = self.reserve_name(loc, map, hint);
-        self.memo.insert(loc.clone(), id);
-        id
-    }
-
-    /// A new placeholder type with a unique name.
-    pub(super) fn reserve_name(
-        &mut self,
-        loc: &Loc,
-        map: &Map<String, Value>,
-        hint: &Hint,
-    ) -> TypeId {
-        let name = self.type_names.unique(names::pascal(&hint.name));
-        let id = TypeId(self.types.len());
-        self.types.push(TypeDef {
-            name,
-            docs: schema_docs(map),
-            kind: TypeKind::Alias(TypeRef::Any),
-            nullable: false,
-            origin: self.origin(loc),
-        });
-        self.defined.push(false);
-        id
-    }
-
-    /// Sets what a reserved type is.
-    pub(super) fn fill(&mut self, id: TypeId, kind: TypeKind) {
-        self.types[id.0].kind = kind;
-        self.defined[id.0] = true;
-    }
-
-    /// The type id a wrapper handed down, or the one reserved for `loc`, if not yet filled.
-    pub(super) fn reserved_for(&self, loc: &Loc, hint: &Hint) -> Option<TypeId> {
-        hint.into
-            .or_else(|| self.memo.get(loc).copied())
-            .filter(|id| !self.defined[id.0])
-    }
 }
 
 pub(super) fn scalar(name: &str, format: Option<&str>) -> Option<Scalar> {
@@ -559,16 +387,6 @@ fn is_binary(map: &Map<String, Value>) -> bool {
     let format = map.get("format").and_then(Value::as_str);
     let media = map.get("contentMediaType").and_then(Value::as_str);
     format == Some("binary") || media.is_some_and(|m| !m.starts_with("text/"))
-}
-
-pub(super) fn is_nullable(map: &Map<String, Value>) -> bool {
-    let keyword = map
-        .get("nullable")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    let in_types = matches!(map.get("type"), Some(Value::Array(ts)) if ts.iter().any(|t| t == "null") && ts.iter().any(|t| t != "null"));
-    let in_enum = matches!(map.get("enum"), Some(Value::Array(vs)) if vs.iter().any(Value::is_null) && vs.iter().any(|v| !v.is_null()));
-    keyword || in_types || in_enum
 }
 
 /// Keywords that make a schema describe a value (rather than annotate or constrain one).
