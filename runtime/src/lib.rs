@@ -67,12 +67,14 @@ mod http;
 pub mod oauth;
 pub mod params;
 mod redact;
+mod response;
 mod retry;
 mod secret;
 mod secret_names;
 pub mod shape;
 mod tls;
 mod token;
+mod token_request;
 mod url;
 
 pub use crate::api::{
@@ -81,7 +83,7 @@ pub use crate::api::{
 pub use crate::auth::{Auth, KeyLocation};
 pub use crate::cache::{TokenFlow, TokenManager, TokenOptions};
 pub use crate::error::{ConfigError, Error, ErrorKind, HttpError, Origin, RawBody};
-pub use crate::http::{Http, HttpOptions, RawResponse, TokenRequest, lenient_json};
+pub use crate::http::{Http, HttpOptions};
 /// Whether a name holds a secret, by the one rule the runtime and the generator share
 /// (in full below):
 ///
@@ -96,9 +98,11 @@ pub use crate::http::{Http, HttpOptions, RawResponse, TokenRequest, lenient_json
 /// ```
 ///
 pub use crate::redact::is_secret_name;
+pub use crate::response::{RawResponse, lenient_json};
 pub use crate::retry::RetryPolicy;
 pub use crate::secret::{AccessToken, BasicAuth, ExposeSecret, SecretString};
 pub use crate::token::{IssuedToken, MAX_TOKEN_LIFETIME, TokenFields, TokenParseError};
+pub use crate::token_request::TokenRequest;
 pub use crate::url::BaseUrl;
 
 /// Re-exported: parameter styles of [`ApiRequest`].

@@ -29,8 +29,9 @@ use reqwest::{Method, StatusCode, Url};
 
 use crate::auth::Auth;
 use crate::error::{ConfigError, ErrorKind, HttpError, Origin};
-use crate::http::{Exchange, Http, RawResponse, Redirects};
+use crate::http::{Exchange, Http, Redirects};
 use crate::redact::Sent;
+use crate::response::RawResponse;
 use crate::retry::RetryPolicy;
 use crate::url::{BaseUrl, check_transport_security};
 

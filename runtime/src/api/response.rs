@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::{Error, HttpError};
-use crate::http::RawResponse;
+use crate::response::RawResponse;
 
 /// A successful answer: its status, its headers and its decoded body.
 ///

@@ -15,7 +15,8 @@ use super::{
 };
 use crate::cache::{TokenManager, TokenOptions};
 use crate::error::{Error, ErrorKind, Origin};
-use crate::http::{Http, lenient_json};
+use crate::http::Http;
+use crate::response::lenient_json;
 use crate::token::IssuedToken;
 
 const GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:device_code";

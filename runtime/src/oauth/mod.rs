@@ -37,9 +37,11 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use crate::error::{Error, HttpError};
-use crate::http::{Http, RawResponse, TokenRequest, lenient_json};
+use crate::http::Http;
+use crate::response::{RawResponse, lenient_json};
 use crate::secret::BasicAuth;
 use crate::token::{IssuedToken, TokenFields};
+use crate::token_request::TokenRequest;
 
 pub use authorization_code::{AuthorizationCode, AuthorizationRequest};
 pub use device::{DeviceAuthorization, DeviceFlow};
