@@ -8,6 +8,7 @@ use secrecy::ExposeSecret;
 use secrecy::SecretString;
 use serde_json::Value;
 
+use crate::formats::DateTime;
 use crate::secret::AccessToken;
 
 /// The longest lifetime a token response can claim; longer values are clamped to it.
@@ -389,100 +390,10 @@ fn instant_of(value: &Value) -> Option<SystemTime> {
 }
 
 /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, also with a space or a lower-case
-/// `t` as separator and a lower-case `z`.
+/// `t` as separator and a lower-case `z`: the rule of [`DateTime`].
 fn parse_rfc3339(input: &str) -> Option<SystemTime> {
-    let s = input.trim().as_bytes();
-    let digits = |range: std::ops::Range<usize>| -> Option<i64> {
-        let part = s.get(range)?;
-        if !part.iter().all(u8::is_ascii_digit) {
-            return None;
-        }
-        std::str::from_utf8(part).ok()?.parse().ok()
-    };
-    let year = digits(0..4)?;
-    let month = digits(5..7)?;
-    let day = digits(8..10)?;
-    let hour = digits(11..13)?;
-    let minute = digits(14..16)?;
-    let second = digits(17..19)?;
-    if s.get(4) != Some(&b'-')
-        || s.get(7) != Some(&b'-')
-        || !matches!(s.get(10), Some(b'T' | b't' | b' '))
-        || s.get(13) != Some(&b':')
-        || s.get(16) != Some(&b':')
-    {
-        return None;
-    }
-    if !(1..=12).contains(&month)
-        || day < 1
-        || day > days_in_month(year, month)
-        || hour > 23
-        || minute > 59
-        || second > 60
-    {
-        return None;
-    }
-    let mut rest = &s[19..];
-    let mut nanos: u32 = 0;
-    if rest.first() == Some(&b'.') {
-        let count = rest[1..].iter().take_while(|b| b.is_ascii_digit()).count();
-        if count == 0 {
-            return None;
-        }
-        for (i, b) in rest[1..=count].iter().enumerate().take(9) {
-            nanos += u32::from(b - b'0') * 10u32.pow(8 - i as u32);
-        }
-        rest = &rest[count + 1..];
-    }
-    let offset_seconds: i64 = match rest {
-        [b'Z' | b'z'] => 0,
-        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-            let two = |a: u8, b: u8| -> Option<i64> {
-                (a.is_ascii_digit() && b.is_ascii_digit())
-                    .then(|| i64::from(a - b'0') * 10 + i64::from(b - b'0'))
-            };
-            let (h, m) = (two(*h1, *h2)?, two(*m1, *m2)?);
-            if h > 23 || m > 59 {
-                return None;
-            }
-            let total = h * 3600 + m * 60;
-            if *sign == b'-' { -total } else { total }
-        }
-        _ => return None,
-    };
-    let days = days_from_civil(year, month, day);
-    let unix = days * 86_400 + hour * 3600 + minute * 60 + second - offset_seconds;
-    let whole = Duration::from_secs(unix.unsigned_abs());
-    let time = if unix >= 0 {
-        SystemTime::UNIX_EPOCH.checked_add(whole)?
-    } else {
-        SystemTime::UNIX_EPOCH.checked_sub(whole)?
-    };
-    time.checked_add(Duration::from_nanos(u64::from(nanos)))
-}
-
-fn is_leap(year: i64) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    let time: DateTime = input.trim().parse().ok()?;
+    Some(time.to_system_time())
 }
 
 /// Whether `secret` appears in `text`; used by tests of redaction.
