@@ -3,6 +3,7 @@
 //! job (`cli/`); these commands serve this repository.
 
 mod codegen;
+mod compile_time;
 mod conformance;
 mod corpus;
 mod examples;
@@ -58,6 +59,8 @@ enum Command {
         #[arg(long, value_name = "PERCENT")]
         require: Option<f64>,
     },
+    /// Measure a generated crate's clean `cargo check`: CPU time and peak memory.
+    CompileTime(compile_time::Args),
 }
 
 fn main() -> ExitCode {
@@ -71,6 +74,7 @@ fn main() -> ExitCode {
         Command::Conformance { documents, require } => documents
             .resolve()
             .and_then(|d| conformance::run(&d, require)),
+        Command::CompileTime(args) => compile_time::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
