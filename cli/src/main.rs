@@ -46,6 +46,10 @@ struct DocumentArgs {
     /// (`auth_runtime::formats`) instead of `String`.
     #[arg(long)]
     typed_formats: bool,
+    /// Every type derives both `Serialize` and `Deserialize`; by default a type derives
+    /// only what the way it travels needs (sent: `Serialize`, received: `Deserialize`).
+    #[arg(long)]
+    both_directions: bool,
 }
 
 #[derive(Args)]
@@ -70,6 +74,7 @@ impl DocumentArgs {
             overlay: self.overlay.clone(),
             ref_root: self.ref_root.clone(),
             typed_formats: self.typed_formats,
+            both_directions: self.both_directions,
             ..Options::default()
         }
     }

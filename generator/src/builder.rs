@@ -62,6 +62,13 @@ impl Builder {
         self
     }
 
+    /// Every type derives both `Serialize` and `Deserialize`, not only what the way it
+    /// travels needs (see [`Options::both_directions`](crate::Options::both_directions)).
+    pub fn both_directions(mut self, on: bool) -> Builder {
+        self.options.both_directions = on;
+        self
+    }
+
     /// Where to write the file (default: `$OUT_DIR/<document stem>.rs`).
     pub fn output(mut self, path: impl Into<PathBuf>) -> Builder {
         self.output = Some(path.into());

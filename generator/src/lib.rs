@@ -44,6 +44,11 @@ pub struct Options {
     /// `date-time`, `date`, `uuid` and `byte` strings become the runtime's checked types
     /// (`auth_runtime::formats`) instead of `String`.
     pub typed_formats: bool,
+    /// Every type derives both `Serialize` and `Deserialize`. By default a type derives
+    /// only what the way it travels needs (`Serialize` when sent, `Deserialize` when
+    /// received), which compiles faster; tools that round-trip values, and apps that
+    /// store what they send or read back what they received, want both.
+    pub both_directions: bool,
 }
 
 /// The generated module of one API.
@@ -59,13 +64,15 @@ pub struct Output {
     pub inputs: Vec<PathBuf>,
     /// The document's file name, as generated files cite it.
     pub source_name: String,
+    /// [`Options::both_directions`], as generated.
+    pub both_directions: bool,
 }
 
 impl Output {
     /// The whole API as one self-contained file for `include!` (see [`Builder`]): the
     /// `types` and `client` modules inline.
     pub fn single_file(&self) -> String {
-        emit::single_file(&self.api, &self.source_name)
+        emit::single_file(&self.api, &self.source_name, self.both_directions)
     }
 }
 
@@ -130,7 +137,10 @@ fn generate_here(entry: &Path, options: &Options) -> Result<Output, Diagnostics>
             "client.rs".to_owned(),
             emit::client_file(&api, &source_name),
         ),
-        ("types.rs".to_owned(), emit::types_file(&api, &source_name)),
+        (
+            "types.rs".to_owned(),
+            emit::types_file(&api, &source_name, options.both_directions),
+        ),
     ];
     Ok(Output {
         api,
@@ -138,6 +148,7 @@ fn generate_here(entry: &Path, options: &Options) -> Result<Output, Diagnostics>
         warnings: diagnostics,
         inputs,
         source_name,
+        both_directions: options.both_directions,
     })
 }
 

@@ -7,6 +7,74 @@ fn to_json<T: serde::Serialize>(value: &T) -> Value {
     serde_json::to_value(value).expect("serializes")
 }
 
+/// `(serializes, deserializes)`: the serde traits a type implements, found at compile
+/// time. A method of a trait implemented only under the bound is found first, the
+/// fallback one level of reference further.
+macro_rules! serde_traits {
+    ($ty:ty) => {{
+        struct Probe<T>(std::marker::PhantomData<T>);
+        #[allow(dead_code)] // per type, one of each pair is the one found
+        trait Serializes {
+            fn serializes(&self) -> bool;
+        }
+        impl<T: serde::Serialize> Serializes for Probe<T> {
+            fn serializes(&self) -> bool {
+                true
+            }
+        }
+        #[allow(dead_code)]
+        trait NotSerializes {
+            fn serializes(&self) -> bool;
+        }
+        impl<T> NotSerializes for &Probe<T> {
+            fn serializes(&self) -> bool {
+                false
+            }
+        }
+        #[allow(dead_code)]
+        trait Deserializes {
+            fn deserializes(&self) -> bool;
+        }
+        impl<T: serde::de::DeserializeOwned> Deserializes for Probe<T> {
+            fn deserializes(&self) -> bool {
+                true
+            }
+        }
+        #[allow(dead_code)]
+        trait NotDeserializes {
+            fn deserializes(&self) -> bool;
+        }
+        impl<T> NotDeserializes for &Probe<T> {
+            fn deserializes(&self) -> bool {
+                false
+            }
+        }
+        let probe = Probe::<$ty>(std::marker::PhantomData);
+        ((&probe).serializes(), (&probe).deserializes())
+    }};
+}
+
+#[test]
+fn types_derive_what_the_way_they_travel_needs() {
+    // Requests are sent, answers received; a type used both ways derives both.
+    assert_eq!(serde_traits!(podero::types::TokenInput), (true, false));
+    assert_eq!(serde_traits!(podero::types::TokenOutput), (false, true));
+    assert_eq!(serde_traits!(podero::types::GrantType), (true, false));
+    assert_eq!(
+        serde_traits!(cobee::types::AuthenticateRequest),
+        (true, false)
+    );
+    assert_eq!(serde_traits!(cobee::types::Error), (false, true));
+    assert_eq!(serde_traits!(zype::types::TokenRequest), (true, false));
+    assert_eq!(
+        serde_traits!(zype::types::TokenErrorResponse),
+        (false, true)
+    );
+    // The probe itself tells the four cases apart.
+    assert_eq!(serde_traits!(Value), (true, true));
+    assert_eq!(serde_traits!(std::time::Instant), (false, false));
+}
+
 #[test]
 fn podero_required_nullable_grant_type_is_sent_as_null_and_absent_fields_are_omitted() {
     let input = podero::types::TokenInput {
@@ -33,23 +101,14 @@ fn podero_required_nullable_grant_type_is_sent_as_null_and_absent_fields_are_omi
 }
 
 #[test]
-fn podero_grant_type_must_be_present_but_may_be_null() {
-    let with_null: podero::types::TokenInput =
-        serde_json::from_str(r#"{"grant_type": null}"#).unwrap();
-    assert_eq!(with_null.grant_type, None);
-    let missing = serde_json::from_str::<podero::types::TokenInput>("{}").unwrap_err();
-    assert!(
-        missing.to_string().contains("missing field `grant_type`"),
-        "{missing}"
-    );
-}
-
-#[test]
 fn podero_token_output_decodes_and_keeps_integer_lifetime() {
     let body = json!({"access_token": "a", "expires_in": 36000, "token_type": "Bearer", "scope": "read write", "refresh_token": "r"});
-    let output: podero::types::TokenOutput = serde_json::from_value(body.clone()).unwrap();
+    let output: podero::types::TokenOutput = serde_json::from_value(body).unwrap();
     assert_eq!(output.expires_in, 36000_i64);
-    assert_eq!(to_json(&output), body);
+    assert_eq!(
+        (output.access_token.as_str(), output.scope.as_str()),
+        ("a", "read write")
+    );
     // `integer` means integer: a fractional lifetime is refused.
     let fractional = json!({"access_token": "a", "expires_in": 1.5, "token_type": "Bearer", "scope": "", "refresh_token": "r"});
     assert!(serde_json::from_value::<podero::types::TokenOutput>(fractional).is_err());
@@ -74,11 +133,14 @@ fn cobee_success_example_decodes() {
         "tokenType": "Bearer",
         "expiresIn": 86400
     });
-    let response: cobee::types::PostOauthTokenResponse =
-        serde_json::from_value(example.clone()).unwrap();
+    let response: cobee::types::PostOauthTokenResponse = serde_json::from_value(example).unwrap();
     assert_eq!(response.expires_in, Some(86400));
     assert_eq!(response.token_type.as_deref(), Some("Bearer"));
-    assert_eq!(to_json(&response), example);
+    assert!(
+        response
+            .access_token
+            .is_some_and(|t| t.starts_with("eyJhbGciOiJIUzI1NiIs"))
+    );
 }
 
 /// Cobee's `Error` requires `error` and `message`, yet its own examples carry
@@ -133,17 +195,11 @@ fn zype_request_omits_absent_optional_fields() {
 }
 
 #[test]
-fn unknown_enum_values_still_decode_and_round_trip() {
-    let value: zype::types::TokenRequestGrantType =
-        serde_json::from_value(json!("device_code")).unwrap();
-    assert_eq!(
-        value,
-        zype::types::TokenRequestGrantType::Unknown("device_code".into())
-    );
+fn values_an_enum_does_not_list_are_sent_as_they_are() {
+    let value = zype::types::TokenRequestGrantType::Unknown("device_code".into());
     assert_eq!(to_json(&value), json!("device_code"));
-    let known: zype::types::TokenRequestGrantType =
-        serde_json::from_value(json!("refresh_token")).unwrap();
-    assert_eq!(known, zype::types::TokenRequestGrantType::RefreshToken);
+    let known = zype::types::TokenRequestGrantType::RefreshToken;
+    assert_eq!(to_json(&known), json!("refresh_token"));
     assert_eq!(known.to_string(), "refresh_token");
 }
 

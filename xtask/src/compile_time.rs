@@ -37,6 +37,9 @@ pub struct Args {
     /// How many clean checks to measure; the median is reported.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=20))]
     runs: u32,
+    /// Generate with both serde traits on every type (`Options::both_directions`).
+    #[arg(long)]
+    both_directions: bool,
     /// Cargo features of the generated crate to check with, instead of its defaults.
     #[arg(long, value_name = "FEATURES")]
     features: Option<String>,
@@ -47,6 +50,7 @@ pub fn run(args: &Args) -> Result<(), String> {
     let out = root.join("target/compile-time");
     let options = Options {
         overlay: args.overlay.clone(),
+        both_directions: args.both_directions,
         ..Options::default()
     };
     let output = generate(&args.document, &options).map_err(|d| d.to_string())?;

@@ -21,10 +21,12 @@ const DRIVER_DEPENDENCIES: &str =
     "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\", \"rt\"] }\n";
 
 /// Generates the crate of `document` in [`drivers_dir`]: its name, directory and output.
+/// Its types derive both serde traits, since the examples round-trip every value.
 pub fn driver_crate(document: &Document) -> Result<(String, PathBuf, Output), String> {
     let options = Options {
         overlay: document.overlay.clone(),
         samples: true,
+        both_directions: true,
         ..Options::default()
     };
     let output = generate(&document.path, &options).map_err(|d| d.to_string())?;

@@ -10,12 +10,7 @@
     clippy::too_many_lines,
     clippy::approx_constant
 )]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize)]
 pub struct AuthenticateRequest {
     /// Client ID
     #[serde(rename = "clientId")]
@@ -36,19 +31,13 @@ impl ::std::fmt::Debug for AuthenticateRequest {
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::serde::Serialize,
     ::serde::Deserialize
 )]
 pub struct Error {
     pub error: i32,
     pub message: ::std::string::String,
 }
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Deserialize)]
 pub struct PostOauthTokenResponse {
     /// Token to be used in the Authorization header on subsequent requests
     #[serde(rename = "accessToken")]

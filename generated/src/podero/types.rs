@@ -11,15 +11,9 @@
     clippy::approx_constant
 )]
 /// TokenInput
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize)]
 pub struct TokenInput {
     /// Grant Type
-    #[serde(deserialize_with = "required_nullable")]
     pub grant_type: ::std::option::Option<GrantType>,
     /// Username
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -42,12 +36,7 @@ impl ::std::fmt::Debug for TokenInput {
     }
 }
 /// TokenOutput
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Deserialize)]
 pub struct TokenOutput {
     /// Access Token
     pub access_token: ::std::string::String,
@@ -76,19 +65,13 @@ impl ::std::fmt::Debug for TokenOutput {
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::serde::Serialize
 )]
 pub struct ClientCredentialsTokenRequest {
     pub grant_type: ClientCredentialsTokenRequestGrantType,
 }
 /// ClientCredentialsToken
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Deserialize)]
 pub struct ClientCredentialsToken {
     /// Bearer token for API authentication. Use this in the Authorization header for all subsequent API requests.
     pub access_token: ::std::string::String,
@@ -115,8 +98,7 @@ impl ::std::fmt::Debug for ClientCredentialsToken {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::hash::Hash,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::serde::Serialize
 )]
 pub enum GrantType {
     #[serde(rename = "password")]
@@ -148,8 +130,7 @@ impl ::std::fmt::Display for GrantType {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::hash::Hash,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::serde::Serialize
 )]
 pub enum ClientCredentialsTokenRequestGrantType {
     #[serde(rename = "client_credentials")]
@@ -171,15 +152,4 @@ impl ::std::fmt::Display for ClientCredentialsTokenRequestGrantType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
-}
-/// Reads a field that must be present but may be `null`: serde would
-/// otherwise read a missing `Option` field as `None`.
-fn required_nullable<'de, D, T>(
-    deserializer: D,
-) -> ::std::result::Result<::std::option::Option<T>, D::Error>
-where
-    D: ::serde::Deserializer<'de>,
-    T: ::serde::Deserialize<'de>,
-{
-    <::std::option::Option<T> as ::serde::Deserialize>::deserialize(deserializer)
 }

@@ -11,12 +11,7 @@
     clippy::approx_constant
 )]
 /// TokenRequest
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize)]
 pub struct TokenRequest {
     /// The client ID for your Zype application
     pub client_id: ::std::string::String,
@@ -61,8 +56,7 @@ impl ::std::fmt::Debug for TokenRequest {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::hash::Hash,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::serde::Serialize
 )]
 pub enum TokenRequestGrantType {
     #[serde(rename = "password")]
@@ -89,12 +83,7 @@ impl ::std::fmt::Display for TokenRequestGrantType {
     }
 }
 /// TokenResponse
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Deserialize)]
 pub struct TokenResponse {
     /// Token used to grant access for a consumer
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -136,7 +125,6 @@ impl ::std::fmt::Debug for TokenResponse {
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::serde::Serialize,
     ::serde::Deserialize
 )]
 pub struct TokenErrorResponse {

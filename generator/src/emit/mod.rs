@@ -4,6 +4,7 @@
 
 mod client;
 mod dedup;
+mod direction;
 mod docs;
 mod flow_bodies;
 mod flows;
@@ -38,12 +39,16 @@ pub fn scheme_clients(api: &Api) -> usize {
         .count()
 }
 
-/// The `types` module of one API: every schema's Rust type.
-pub fn types_file(api: &Api, source_name: &str) -> String {
-    format!("{HEADER}\n{}", types_body(api, source_name))
+/// The `types` module of one API: every schema's Rust type. `both_directions`: every
+/// type derives `Serialize` and `Deserialize`, whichever way it travels.
+pub fn types_file(api: &Api, source_name: &str, both_directions: bool) -> String {
+    format!(
+        "{HEADER}\n{}",
+        types_body(api, source_name, both_directions)
+    )
 }
 
-fn types_body(api: &Api, source_name: &str) -> String {
+fn types_body(api: &Api, source_name: &str, both_directions: bool) -> String {
     let docs = inner_docs(&Docs(vec![format!(
         "Types of {}, from {}.",
         one_line(&api.title),
@@ -54,16 +59,16 @@ fn types_body(api: &Api, source_name: &str) -> String {
         #docs
         #![allow(#allowed)]
     });
-    out.push_str(&types::formatted(api, format_tokens));
+    out.push_str(&types::formatted(api, format_tokens, both_directions));
     out
 }
 
 /// One self-contained file for `include!` (a build script's output): the `types` and
 /// `client` modules inline, so that `mod my_api { include!(…); }` is the whole API.
-pub fn single_file(api: &Api, source_name: &str) -> String {
+pub fn single_file(api: &Api, source_name: &str, both_directions: bool) -> String {
     let mut out = format!("{HEADER}\n");
     for (module, body) in [
-        ("types", types_body(api, source_name)),
+        ("types", types_body(api, source_name, both_directions)),
         ("client", client_body(api, source_name)),
     ] {
         out.push_str(&format!("pub mod {module} {{\n"));

@@ -4,21 +4,28 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
+use super::direction::{self, Direction};
 use super::outer_docs;
 use crate::ir::*;
 
-/// Every type, one item (with its impls) at a time.
 /// The `types` module's items formatted, each on its own; the types are split into
 /// one contiguous run per core and formatted in parallel (token streams are not `Send`,
 /// so each thread builds its own from the shared IR), then joined in order: the output
 /// is the same whatever the number of threads.
-pub fn formatted(api: &Api, format: fn(TokenStream) -> String) -> String {
+/// Each type derives the serde traits of the way it travels (see `direction`), or both
+/// when `both_directions`.
+pub fn formatted(api: &Api, format: fn(TokenStream) -> String, both_directions: bool) -> String {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
     let chunk = api.types.len().div_ceil(threads).max(256);
     let canonical = super::dedup::canonical(api);
-    let canonical = &canonical;
+    let directions = if both_directions {
+        vec![Direction::BOTH; api.types.len()]
+    } else {
+        direction::directions(api, &canonical)
+    };
+    let (canonical, directions) = (&canonical, &directions);
     let mut out = String::new();
     std::thread::scope(|scope| {
         let workers: Vec<_> = api
@@ -29,9 +36,10 @@ pub fn formatted(api: &Api, format: fn(TokenStream) -> String) -> String {
                 let work = move || {
                     let mut text = String::new();
                     for (offset, def) in defs.iter().enumerate() {
-                        let tokens = match canonical[index * chunk + offset] {
+                        let id = index * chunk + offset;
+                        let tokens = match canonical[id] {
                             Some(first) => alias_of(api, def, first),
-                            None => type_def(api, def),
+                            None => type_def(api, def, directions[id]),
                         };
                         text.push_str(&format(tokens));
                     }
@@ -55,14 +63,14 @@ pub fn formatted(api: &Api, format: fn(TokenStream) -> String) -> String {
             }
         }
     });
-    if let Some(helper) = helper(api) {
+    if let Some(helper) = helper(api, directions) {
         out.push_str(&format(helper));
     }
     out
 }
 
-fn helper(api: &Api) -> Option<TokenStream> {
-    uses_required_nullable(api).then(|| {
+fn helper(api: &Api, directions: &[Direction]) -> Option<TokenStream> {
+    uses_required_nullable(api, directions).then(|| {
         quote! {
             /// Reads a field that must be present but may be `null`: serde would
             /// otherwise read a missing `Option` field as `None`.
@@ -77,14 +85,32 @@ fn helper(api: &Api) -> Option<TokenStream> {
     })
 }
 
-fn uses_required_nullable(api: &Api) -> bool {
-    api.types.iter().any(|def| match &def.kind {
-        TypeKind::Struct(s) => s
-            .fields
-            .iter()
-            .any(|f| f.presence == Presence::RequiredNullable),
-        _ => false,
-    })
+/// Whether an emitted type that derives `Deserialize` has a required nullable field.
+fn uses_required_nullable(api: &Api, directions: &[Direction]) -> bool {
+    api.types
+        .iter()
+        .zip(directions)
+        .any(|(def, direction)| match &def.kind {
+            TypeKind::Struct(s) => {
+                direction.received
+                    && s.fields
+                        .iter()
+                        .any(|f| f.presence == Presence::RequiredNullable)
+            }
+            _ => false,
+        })
+}
+
+/// The serde derives of a type that travels `direction`.
+fn serde_derives(direction: Direction) -> Vec<TokenStream> {
+    let serialize = direction.sent.then(|| quote!(::serde::Serialize));
+    let deserialize = direction.received.then(|| quote!(::serde::Deserialize));
+    serialize.into_iter().chain(deserialize).collect()
+}
+
+/// `attribute` where serde reads it: a type without serde derives takes none.
+fn serde_attribute(direction: Direction, attribute: TokenStream) -> Option<TokenStream> {
+    direction.any().then_some(attribute)
 }
 
 pub fn ident(name: &str) -> Ident {
@@ -146,23 +172,25 @@ fn alias_of(api: &Api, def: &TypeDef, first: TypeId) -> TokenStream {
     }
 }
 
-fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+fn type_def(api: &Api, def: &TypeDef, direction: Direction) -> TokenStream {
     let docs = outer_docs(&def.docs);
     let name = ident(&def.name);
     let body = match &def.kind {
-        TypeKind::Struct(s) => struct_def(api, &name, s),
-        TypeKind::StringEnum { variants, open } => string_enum(&name, variants, *open),
-        TypeKind::ScalarEnum { repr, values } => scalar_enum(&name, *repr, values),
-        TypeKind::Union(union) => super::unions::union_def(api, &name, union),
+        TypeKind::Struct(s) => struct_def(api, &name, s, direction),
+        TypeKind::StringEnum { variants, open } => string_enum(&name, variants, *open, direction),
+        TypeKind::ScalarEnum { repr, values } => scalar_enum(&name, *repr, values, direction),
+        TypeKind::Union(union) => super::unions::union_def(api, &name, union, direction),
         TypeKind::Alias(target) => {
             let target = type_ref(api, target);
             quote!(pub type #name = #target;)
         }
         TypeKind::Newtype(target) => {
             let target = type_ref(api, target);
+            let serde = serde_derives(direction);
+            let transparent = serde_attribute(direction, quote!(#[serde(transparent)]));
             quote! {
-                #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-                #[serde(transparent)]
+                #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq #(, #serde)*)]
+                #transparent
                 pub struct #name(pub #target);
             }
         }
@@ -170,21 +198,26 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     quote! { #docs #body }
 }
 
-fn struct_def(api: &Api, name: &Ident, s: &Struct) -> TokenStream {
+fn struct_def(api: &Api, name: &Ident, s: &Struct, direction: Direction) -> TokenStream {
     let has_secret = s.fields.iter().any(|f| f.secret);
     let debug = (!has_secret).then(|| quote!(::std::fmt::Debug,));
-    let fields = s.fields.iter().map(|field| struct_field(api, field));
+    let serde = serde_derives(direction);
+    let fields = s
+        .fields
+        .iter()
+        .map(|field| struct_field(api, field, direction));
     let additional = s.additional.as_ref().map(|value| {
         let value = type_ref(api, value);
+        let flatten = serde_attribute(direction, quote!(#[serde(flatten)]));
         quote! {
             /// Properties not listed in the document (`additionalProperties`).
-            #[serde(flatten)]
+            #flatten
             pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #value>,
         }
     });
     let redacted_debug = has_secret.then(|| redacted_debug(name, s));
     quote! {
-        #[derive(#debug ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(#debug ::std::clone::Clone, ::std::cmp::PartialEq #(, #serde)*)]
         pub struct #name {
             #(#fields)*
             #additional
@@ -193,19 +226,24 @@ fn struct_def(api: &Api, name: &Ident, s: &Struct) -> TokenStream {
     }
 }
 
-fn struct_field(api: &Api, field: &Field) -> TokenStream {
+fn struct_field(api: &Api, field: &Field, direction: Direction) -> TokenStream {
     let docs = outer_docs(&field.docs);
     let name = ident(&field.name);
-    let rename = rename(&field.name, &field.wire_name);
+    let rename = rename(&field.name, &field.wire_name).and_then(|r| serde_attribute(direction, r));
     let ty = type_ref(api, &field.ty);
     let (presence, ty) = match field.presence {
-        Presence::Required => (quote!(), ty),
+        Presence::Required => (None, ty),
         Presence::RequiredNullable => (
-            quote!(#[serde(deserialize_with = "required_nullable")]),
+            direction
+                .received
+                .then(|| quote!(#[serde(deserialize_with = "required_nullable")])),
             quote!(::std::option::Option<#ty>),
         ),
         Presence::Optional => (
-            quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
+            serde_attribute(
+                direction,
+                quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
+            ),
             quote!(::std::option::Option<#ty>),
         ),
     };
@@ -246,25 +284,33 @@ fn redacted_debug(name: &Ident, s: &Struct) -> TokenStream {
     }
 }
 
-fn string_enum(name: &Ident, variants: &[EnumVariant], open: bool) -> TokenStream {
+fn string_enum(
+    name: &Ident,
+    variants: &[EnumVariant],
+    open: bool,
+    direction: Direction,
+) -> TokenStream {
     let listed = variants.iter().map(|variant| {
         let docs = outer_docs(&variant.docs);
         let variant_name = ident(&variant.name);
         let wire = &variant.wire_value;
+        let rename = serde_attribute(direction, quote!(#[serde(rename = #wire)]));
         quote! {
             #docs
-            #[serde(rename = #wire)]
+            #rename
             #variant_name,
         }
     });
     let unknown = open.then(|| {
+        let untagged = serde_attribute(direction, quote!(#[serde(untagged)]));
         quote! {
             /// A value the document does not list (APIs add values over time).
-            #[serde(untagged)]
+            #untagged
             Unknown(::std::string::String),
         }
     });
     let copy = (!open).then(|| quote!(::std::marker::Copy,));
+    let serde = serde_derives(direction);
     let arms = variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
         let wire = &variant.wire_value;
@@ -272,7 +318,7 @@ fn string_enum(name: &Ident, variants: &[EnumVariant], open: bool) -> TokenStrea
     });
     let unknown_arm = open.then(|| quote!(Self::Unknown(value) => value,));
     quote! {
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, #copy ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, #copy ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash #(, #serde)*)]
         pub enum #name {
             #(#listed)*
             #unknown
@@ -298,7 +344,12 @@ fn string_enum(name: &Ident, variants: &[EnumVariant], open: bool) -> TokenStrea
 
 /// A newtype over the scalar, with one constant per listed value: unknown values still
 /// decode. Floats are neither `Eq` nor `Ord`.
-fn scalar_enum(name: &Ident, repr: Scalar, values: &[ScalarValue]) -> TokenStream {
+fn scalar_enum(
+    name: &Ident,
+    repr: Scalar,
+    values: &[ScalarValue],
+    direction: Direction,
+) -> TokenStream {
     let inner = scalar_type(repr);
     let constants = values.iter().map(|value| {
         let docs = outer_docs(&value.docs);
@@ -310,10 +361,12 @@ fn scalar_enum(name: &Ident, repr: Scalar, values: &[ScalarValue]) -> TokenStrea
         }
     });
     let total = (!matches!(repr, Scalar::F32 | Scalar::F64))
-        .then(|| quote!(::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::Ord,));
+        .then(|| quote!(, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::Ord));
+    let serde = serde_derives(direction);
+    let transparent = serde_attribute(direction, quote!(#[serde(transparent)]));
     quote! {
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy, ::std::cmp::PartialEq, ::std::cmp::PartialOrd, #total ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(transparent)]
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy, ::std::cmp::PartialEq, ::std::cmp::PartialOrd #total #(, #serde)*)]
+        #transparent
         pub struct #name(pub #inner);
 
         impl #name {

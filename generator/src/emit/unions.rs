@@ -12,24 +12,36 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::direction::Direction;
 use super::outer_docs;
 use super::types::{ident, type_ref};
 use crate::ir::*;
 
-pub fn union_def(api: &Api, name: &proc_macro2::Ident, union: &Union) -> TokenStream {
+/// The enum, deriving `Serialize` when it is sent and with its own `Deserialize` when it
+/// is received.
+pub fn union_def(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    union: &Union,
+    direction: Direction,
+) -> TokenStream {
     let variants = union.variants.iter().map(|variant| {
         let docs = outer_docs(&variant.docs);
         let variant_name = ident(&variant.name);
         let ty = type_ref(api, &variant.ty);
         quote! { #docs #variant_name(#ty), }
     });
-    let deserialize = match &union.discriminator {
+    let deserialize = direction.received.then(|| match &union.discriminator {
         Some(property) => tagged(name, property, &union.variants),
         None => ranked(api, name, &union.variants),
-    };
+    });
+    let serialize = direction
+        .sent
+        .then(|| (quote!(, ::serde::Serialize), quote!(#[serde(untagged)])));
+    let (serialize, untagged) = serialize.unzip();
     quote! {
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize)]
-        #[serde(untagged)]
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq #serialize)]
+        #untagged
         pub enum #name {
             #(#variants)*
             /// A value no variant fits (or with a tag the document does not list), as received.

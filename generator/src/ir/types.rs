@@ -41,6 +41,24 @@ pub enum TypeKind {
     Newtype(TypeRef),
 }
 
+impl TypeKind {
+    /// Every reference a value of this kind holds: fields, additional properties,
+    /// variants, the target of an alias or newtype.
+    pub fn references(&self) -> Vec<&TypeRef> {
+        match self {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .map(|f| &f.ty)
+                .chain(s.additional.as_ref())
+                .collect(),
+            TypeKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Alias(target) | TypeKind::Newtype(target) => vec![target],
+            TypeKind::StringEnum { .. } | TypeKind::ScalarEnum { .. } => Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Struct {
     pub fields: Vec<Field>,
@@ -142,6 +160,20 @@ pub enum TypeRef {
     Binary,
     /// A string of a typed format (with typed formats on).
     Format(Format),
+}
+
+impl TypeRef {
+    /// The named type this reference holds, through arrays, maps and `Option`s (a
+    /// reference names one type at most).
+    pub fn target(&self) -> Option<TypeId> {
+        match self {
+            TypeRef::Named(id) | TypeRef::Boxed(id) => Some(*id),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                inner.target()
+            }
+            TypeRef::Scalar(_) | TypeRef::Any | TypeRef::Binary | TypeRef::Format(_) => None,
+        }
+    }
 }
 
 /// String formats read into types of their own (`Options::typed_formats`).

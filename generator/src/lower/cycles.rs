@@ -17,9 +17,11 @@ fn alias_cycles_to_newtypes(types: &mut [TypeDef]) {
     let edges: Vec<Vec<usize>> = types
         .iter()
         .map(|def| match &def.kind {
-            TypeKind::Alias(target) => all_named(target)
-                .into_iter()
+            TypeKind::Alias(target) => target
+                .target()
+                .map(|id| id.0)
                 .filter(|&id| is_alias(&types[id]))
+                .into_iter()
                 .collect(),
             _ => Vec::new(),
         })
@@ -91,14 +93,6 @@ fn direct_target(ty: &TypeRef) -> Option<TypeId> {
         TypeRef::Named(id) | TypeRef::Boxed(id) => Some(*id),
         TypeRef::Nullable(inner) => direct_target(inner),
         _ => None,
-    }
-}
-
-fn all_named(ty: &TypeRef) -> Vec<usize> {
-    match ty {
-        TypeRef::Named(id) | TypeRef::Boxed(id) => vec![id.0],
-        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => all_named(inner),
-        TypeRef::Scalar(_) | TypeRef::Any | TypeRef::Binary | TypeRef::Format(_) => Vec::new(),
     }
 }
 
