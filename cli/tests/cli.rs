@@ -138,3 +138,43 @@ fn generate_writes_a_portable_crate_and_refuses_others_files() {
     std::fs::remove_dir_all(out.parent().unwrap()).unwrap();
     std::fs::remove_dir_all(theirs).unwrap();
 }
+
+#[test]
+fn types_derive_by_direction_unless_both_are_asked_for() {
+    // Petstore sends `NewPet` and receives `Error`.
+    let petstore_path = petstore();
+    let derives = |flag: Option<&str>, name: &str| {
+        let out = fresh_dir(name);
+        let mut args = vec!["generate", &petstore_path, "--out", out.to_str().unwrap()];
+        args.extend(flag);
+        let output = tool(&args);
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+        let types = std::fs::read_to_string(out.join("src/types.rs")).unwrap();
+        std::fs::remove_dir_all(&out).unwrap();
+        ["NewPet", "Error"].map(|ty| derive_of(&types, ty))
+    };
+    let [new_pet, error] = derives(None, "by-direction");
+    assert!(
+        new_pet.contains("Serialize") && !new_pet.contains("Deserialize"),
+        "{new_pet}"
+    );
+    assert!(
+        error.contains("Deserialize") && !error.contains("Serialize"),
+        "{error}"
+    );
+    for derive in derives(Some("--both-directions"), "both-directions") {
+        assert!(
+            derive.contains("Serialize") && derive.contains("Deserialize"),
+            "{derive}"
+        );
+    }
+}
+
+/// The `#[derive(…)]` of `pub struct NAME`.
+fn derive_of(types: &str, name: &str) -> String {
+    let at = types
+        .find(&format!("pub struct {name} "))
+        .unwrap_or_else(|| panic!("no struct {name}"));
+    let start = types[..at].rfind("#[derive(").expect("a derive");
+    types[start..at].to_owned()
+}

@@ -1,6 +1,6 @@
 //! `cargo xtask corpus`: every document of `../shared/corpus/MANIFEST.tsv` → a crate
-//! under `target/corpus/`, then `cargo clippy` and `cargo doc` (warnings denied) on each,
-//! as a table.
+//! under `target/corpus/`, then `cargo clippy` and `cargo doc` (warnings denied) on all
+//! of them, as a table.
 
 use std::path::Path;
 use std::process::Command;
@@ -37,32 +37,7 @@ pub fn run(check: bool) -> Result<(), String> {
         .map(|(document, crate_name)| generate_one(&corpus, &out, document, crate_name))
         .collect();
     if check {
-        // Dependencies first, timed apart, so each crate's time is its own.
-        eprintln!("building dependencies (the runtime and what it needs)…");
-        let started = Instant::now();
-        let (ok, _) = clippy(&out, "auth-runtime")?;
-        eprintln!(
-            "dependencies built in {:.1} s",
-            started.elapsed().as_secs_f64()
-        );
-        if !ok {
-            return Err("error: the runtime does not build in the corpus workspace".into());
-        }
-        for (row, crate_name) in rows
-            .iter_mut()
-            .zip(&crates)
-            .filter(|(row, _)| row.generated)
-        {
-            eprintln!("checking {}", row.document);
-            let started = Instant::now();
-            let (ok, warnings) = clippy(&out, crate_name)?;
-            let documented = ok && rustdoc(&out, crate_name)?;
-            row.checked = Some(ok && documented);
-            row.check_warnings = warnings;
-            let seconds = started.elapsed().as_secs_f64();
-            row.seconds += seconds;
-            eprintln!("checked {} in {seconds:.1} s", row.document);
-        }
+        check_all(&out, &mut rows, &crates)?;
     }
     print_table(&rows);
     let failed = rows
@@ -156,52 +131,138 @@ fn crate_dir_name(document: &str) -> String {
         .collect()
 }
 
-/// `cargo doc` on one corpus crate with rustdoc's warnings denied: whether it passed
-/// (descriptions copied from the document must render without broken links or HTML).
-fn rustdoc(workspace: &Path, crate_name: &str) -> Result<bool, String> {
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["doc", "--quiet", "--no-deps", "-p", crate_name])
-        .current_dir(workspace)
-        .env("CARGO_TARGET_DIR", workspace.join("target"))
-        .env("RUSTDOCFLAGS", "-D warnings")
-        .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    for line in stderr
-        .lines()
-        .filter(|l| l.contains("warning") || l.contains("error"))
-        .take(20)
-    {
-        println!("  rustdoc: {line}");
+/// Clippy, then rustdoc with warnings denied, on every generated crate. Each is one
+/// cargo command for all crates, so that cargo keeps every core busy (checking one crate
+/// is mostly one rustc thread); the diagnostics are sorted by crate from cargo's JSON
+/// messages. Dependencies are built first and timed apart.
+fn check_all(out: &Path, rows: &mut [Row], crates: &[String]) -> Result<(), String> {
+    eprintln!("building dependencies (the runtime and what it needs)…");
+    let started = Instant::now();
+    let runtime = cargo_json(out, &["clippy"], &["auth-runtime".to_owned()], None)?;
+    eprintln!(
+        "dependencies built in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    if !runtime.get("auth-runtime").is_some_and(|r| r.built) {
+        return Err("error: the runtime does not build in the corpus workspace".into());
     }
-    Ok(output.status.success())
+    let generated: Vec<String> = rows
+        .iter()
+        .zip(crates)
+        .filter(|(row, _)| row.generated)
+        .map(|(_, name)| package::crate_name(name))
+        .collect();
+    eprintln!("clippy on {} crates…", generated.len());
+    let linted = cargo_json(out, &["clippy"], &generated, None)?;
+    eprintln!("rustdoc on {} crates…", generated.len());
+    let documented = cargo_json(out, &["doc", "--no-deps"], &generated, Some("-D warnings"))?;
+    for (row, name) in rows.iter_mut().zip(crates) {
+        let name = package::crate_name(name);
+        if !row.generated {
+            continue;
+        }
+        let (Some(lint), Some(doc)) = (linted.get(&name), documented.get(&name)) else {
+            println!("  {}: cargo said nothing of {name}", row.document);
+            row.checked = Some(false);
+            continue;
+        };
+        for line in lint.diagnostics.iter().take(20) {
+            println!("  {}: {line}", row.document);
+        }
+        for line in doc.diagnostics.iter().take(20) {
+            println!("  {}: rustdoc: {line}", row.document);
+        }
+        row.checked = Some(lint.built && lint.errors == 0 && doc.built && doc.errors == 0);
+        row.check_warnings = lint.warnings + doc.warnings;
+    }
+    Ok(())
 }
 
-/// Runs clippy on one corpus crate: (compiled, number of warnings).
-fn clippy(workspace: &Path, crate_name: &str) -> Result<(bool, usize), String> {
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args([
-            "clippy",
-            "--quiet",
-            "--message-format",
-            "short",
-            "-p",
-            crate_name,
-        ])
+/// What cargo said about one package.
+#[derive(Default)]
+struct Checked {
+    /// Cargo produced its artifact (it compiled, or was documented).
+    built: bool,
+    warnings: usize,
+    errors: usize,
+    /// The first line of each diagnostic.
+    diagnostics: Vec<String>,
+}
+
+/// `cargo <command> -p <package>… --keep-going` in the corpus workspace, read from its
+/// JSON messages as they come: per package, whether it was built and its diagnostics.
+/// Prints a line as each package finishes.
+fn cargo_json(
+    workspace: &Path,
+    command: &[&str],
+    packages: &[String],
+    rustdocflags: Option<&str>,
+) -> Result<std::collections::HashMap<String, Checked>, String> {
+    use std::io::BufRead;
+    let started = Instant::now();
+    let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cargo
+        .args(command)
+        .args(["--quiet", "--keep-going", "--message-format", "json"])
+        .args(packages.iter().flat_map(|p| ["-p", p.as_str()]))
         .current_dir(workspace)
         .env("CARGO_TARGET_DIR", workspace.join("target"))
-        .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let diagnostics: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.contains("warning:") || l.contains("error"))
-        .collect();
-    for line in diagnostics.iter().take(20) {
-        println!("  {line}");
+        .stdout(std::process::Stdio::piped());
+    if let Some(flags) = rustdocflags {
+        cargo.env("RUSTDOCFLAGS", flags);
     }
-    let warnings = stderr.lines().filter(|l| l.contains(": warning:")).count();
-    Ok((output.status.success(), warnings))
+    let mut child = cargo
+        .spawn()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    // Packages by the name of their library target (`-` as `_`).
+    let by_target: std::collections::HashMap<String, &String> =
+        packages.iter().map(|p| (p.replace('-', "_"), p)).collect();
+    let mut found: std::collections::HashMap<String, Checked> = std::collections::HashMap::new();
+    let stdout = child.stdout.take().ok_or("cargo gave no output")?;
+    for line in std::io::BufReader::new(stdout).lines() {
+        let line = line.map_err(|e| e.to_string())?;
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(&line) else {
+            continue;
+        };
+        let target = message["target"]["name"].as_str().unwrap_or_default();
+        let Some(&package) = by_target.get(target) else {
+            continue;
+        };
+        let entry = found.entry(package.clone()).or_default();
+        match message["reason"].as_str() {
+            Some("compiler-artifact") => {
+                entry.built = true;
+                eprintln!(
+                    "{} {package} after {:.1} s",
+                    command[0],
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            Some("compiler-message") => record(entry, &message["message"]),
+            _ => {}
+        }
+    }
+    child.wait().map_err(|e| e.to_string())?;
+    Ok(found)
+}
+
+/// Counts a diagnostic; summaries (`3 warnings emitted`) point at no code and do not count.
+fn record(checked: &mut Checked, diagnostic: &serde_json::Value) {
+    let located = diagnostic["spans"]
+        .as_array()
+        .is_some_and(|spans| !spans.is_empty());
+    if !located {
+        return;
+    }
+    match diagnostic["level"].as_str() {
+        Some("warning") => checked.warnings += 1,
+        Some("error") => checked.errors += 1,
+        _ => return,
+    }
+    let rendered = diagnostic["rendered"].as_str().unwrap_or_default();
+    checked
+        .diagnostics
+        .push(rendered.lines().next().unwrap_or_default().to_owned());
 }
 
 fn print_table(rows: &[Row]) {
