@@ -21,3 +21,18 @@ fn numbers_and_booleans_keep_their_values() {
 fn unlisted_values_still_decode() {
     assert_eq!(serde_json::from_value::<Level>(json!(7)).expect("decodes"), Level(7));
 }
+
+#[test]
+fn string_enums_are_open_and_a_string_const_is_closed() {
+    for (wire, color) in [("red", Color::Red), ("dark-blue", Color::DarkBlue), ("", Color::Empty)] {
+        assert_eq!(serde_json::from_value::<Color>(json!(wire)).expect("decodes"), color);
+        assert_eq!(serde_json::to_value(&color).expect("encodes"), json!(wire));
+    }
+    let unlisted = serde_json::from_value::<Color>(json!("green")).expect("decodes");
+    assert_eq!(unlisted, Color::Unknown("green".into()));
+    assert_eq!(serde_json::to_value(&unlisted).expect("encodes"), json!("green"));
+    assert!(serde_json::from_value::<Color>(json!(1)).is_err(), "a number is no color");
+    assert_eq!(serde_json::from_value::<Kind>(json!("widget")).expect("decodes"), Kind::Widget);
+    let other = serde_json::from_value::<Kind>(json!("gadget")).unwrap_err().to_string();
+    assert!(other.contains("unknown variant `gadget`, expected `widget`"), "{other}");
+}

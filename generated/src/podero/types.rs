@@ -97,16 +97,12 @@ impl ::std::fmt::Debug for ClientCredentialsToken {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::serde::Serialize
+    ::std::hash::Hash
 )]
 pub enum GrantType {
-    #[serde(rename = "password")]
     Password,
-    #[serde(rename = "refresh_token")]
     RefreshToken,
     /// A value the document does not list (APIs add values over time).
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl GrantType {
@@ -124,19 +120,24 @@ impl ::std::fmt::Display for GrantType {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for GrantType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::serde::Serialize
+    ::std::hash::Hash
 )]
 pub enum ClientCredentialsTokenRequestGrantType {
-    #[serde(rename = "client_credentials")]
     ClientCredentials,
     /// A value the document does not list (APIs add values over time).
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl ClientCredentialsTokenRequestGrantType {
@@ -151,5 +152,13 @@ impl ClientCredentialsTokenRequestGrantType {
 impl ::std::fmt::Display for ClientCredentialsTokenRequestGrantType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ClientCredentialsTokenRequestGrantType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }

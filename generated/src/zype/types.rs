@@ -55,16 +55,12 @@ impl ::std::fmt::Debug for TokenRequest {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::serde::Serialize
+    ::std::hash::Hash
 )]
 pub enum TokenRequestGrantType {
-    #[serde(rename = "password")]
     Password,
-    #[serde(rename = "refresh_token")]
     RefreshToken,
     /// A value the document does not list (APIs add values over time).
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl TokenRequestGrantType {
@@ -80,6 +76,14 @@ impl TokenRequestGrantType {
 impl ::std::fmt::Display for TokenRequestGrantType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for TokenRequestGrantType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 /// TokenResponse

@@ -284,6 +284,10 @@ fn redacted_debug(name: &Ident, s: &Struct) -> TokenStream {
     }
 }
 
+/// A string enum. Its serde impls are written out rather than derived: a string is
+/// read and matched against the listed values (else `Unknown`, or an error for a closed
+/// enum), and written as `as_str()`, which compiles to far less than serde's derive with
+/// an untagged catch-all variant.
 fn string_enum(
     name: &Ident,
     variants: &[EnumVariant],
@@ -293,32 +297,38 @@ fn string_enum(
     let listed = variants.iter().map(|variant| {
         let docs = outer_docs(&variant.docs);
         let variant_name = ident(&variant.name);
-        let wire = &variant.wire_value;
-        let rename = serde_attribute(direction, quote!(#[serde(rename = #wire)]));
         quote! {
             #docs
-            #rename
             #variant_name,
         }
     });
     let unknown = open.then(|| {
-        let untagged = serde_attribute(direction, quote!(#[serde(untagged)]));
         quote! {
             /// A value the document does not list (APIs add values over time).
-            #untagged
             Unknown(::std::string::String),
         }
     });
     let copy = (!open).then(|| quote!(::std::marker::Copy,));
-    let serde = serde_derives(direction);
     let arms = variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
         let wire = &variant.wire_value;
         quote!(Self::#variant_name => #wire,)
     });
     let unknown_arm = open.then(|| quote!(Self::Unknown(value) => value,));
+    let serialize = direction.sent.then(|| {
+        quote! {
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+        }
+    });
+    let deserialize = direction
+        .received
+        .then(|| string_enum_deserialize(name, variants, open));
     quote! {
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, #copy ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash #(, #serde)*)]
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, #copy ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
         pub enum #name {
             #(#listed)*
             #unknown
@@ -337,6 +347,43 @@ fn string_enum(
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        #serialize
+        #deserialize
+    }
+}
+
+fn string_enum_deserialize(name: &Ident, variants: &[EnumVariant], open: bool) -> TokenStream {
+    let mut seen = std::collections::HashSet::new();
+    let unique: Vec<&EnumVariant> = variants
+        .iter()
+        .filter(|v| seen.insert(v.wire_value.as_str()))
+        .collect();
+    let arms = unique.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let wire = &variant.wire_value;
+        quote!(#wire => Self::#variant_name,)
+    });
+    let otherwise = if open {
+        quote!(_ => Self::Unknown(value),)
+    } else {
+        let wires = unique.iter().map(|v| &v.wire_value);
+        quote! {
+            _ => return ::std::result::Result::Err(
+                <D::Error as ::serde::de::Error>::unknown_variant(&value, &[#(#wires),*]),
+            ),
+        }
+    };
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                ::std::result::Result::Ok(match value.as_str() {
+                    #(#arms)*
+                    #otherwise
+                })
             }
         }
     }
