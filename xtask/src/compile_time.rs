@@ -13,7 +13,7 @@ use generator::package::{self, Runtime};
 use generator::{Options, generate};
 
 use crate::codegen::workspace_root;
-use crate::workspace::write_workspace;
+use crate::workspace::{cargo_program, write_workspace};
 
 /// What one finished process tree used.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -107,10 +107,6 @@ pub fn run(args: &Args) -> Result<(), String> {
         args.runs
     );
     Ok(())
-}
-
-fn cargo_program() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 
 /// `cargo check -p PACKAGE` in the measuring workspace, not incremental (a clean build

@@ -10,7 +10,7 @@ use generator::package::{self, Runtime};
 use generator::{Options, Output, generate};
 
 use crate::codegen::workspace_root;
-use crate::workspace::write_workspace;
+use crate::workspace::{cargo_program, write_workspace};
 
 struct Row {
     document: String,
@@ -200,7 +200,7 @@ fn cargo_json(
 ) -> Result<std::collections::HashMap<String, Checked>, String> {
     use std::io::BufRead;
     let started = Instant::now();
-    let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    let mut cargo = Command::new(cargo_program());
     cargo
         .args(command)
         .args(["--quiet", "--keep-going", "--message-format", "json"])

@@ -118,9 +118,14 @@ pub fn write_workspace(root: &Path, out: &Path, crates: &[String]) -> Result<(),
     Ok(())
 }
 
+/// The cargo that runs this command (`$CARGO`), else the one on the path.
+pub fn cargo_program() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
 /// `cargo <args>` in `dir`, with its own target directory.
 pub fn cargo(dir: &Path, args: &[&str]) -> Result<std::process::Output, String> {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    Command::new(cargo_program())
         .args(args)
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", dir.join("target"))
