@@ -104,9 +104,8 @@ impl DocumentArgs {
 }
 
 /// A workspace of the generated crates in `out`, locked like this repository. Its builds
-/// are run once and thrown away, so they skip debug info and incremental caches (a
-/// third of a clean debug build's time); `.ci/portable` builds with the same settings to
-/// reuse them.
+/// are run once and thrown away, so they skip debug info and incremental caches;
+/// `.ci/portable` builds with the same settings so that it can reuse what they compiled.
 pub fn write_workspace(root: &Path, out: &Path, crates: &[String]) -> Result<(), String> {
     let members: Vec<String> = crates.iter().map(|c| format!("{c:?}")).collect();
     let manifest = format!(
