@@ -66,6 +66,11 @@ struct GenerateArgs {
     /// on the runtime itself).
     #[arg(long, value_name = "DIR")]
     runtime_path: Option<PathBuf>,
+    /// No Cargo feature per group of operations (tag or resource path): the crate then
+    /// always compiles every operation. By default each group has a feature, all of
+    /// them on by default, so that an app can compile only those it calls.
+    #[arg(long)]
+    no_features: bool,
 }
 
 impl DocumentArgs {
@@ -112,6 +117,7 @@ fn run_generate(args: &GenerateArgs) -> Result<(), String> {
     let name = package::crate_name(args.name.as_deref().or(directory).unwrap_or("api"));
     let options = Options {
         module_path: Some(name.replace('-', "_")),
+        features: !args.no_features,
         ..args.document.options()
     };
     let output = generate(&args.document.document, &options).map_err(|d| d.to_string())?;

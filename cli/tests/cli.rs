@@ -151,7 +151,7 @@ fn types_derive_by_direction_unless_both_are_asked_for() {
         assert_eq!(output.status.code(), Some(0), "{}", text(&output));
         let types = std::fs::read_to_string(out.join("src/types.rs")).unwrap();
         std::fs::remove_dir_all(&out).unwrap();
-        ["NewPet", "Error"].map(|ty| derive_of(&types, ty))
+        ["NewPet", "Error"].map(|ty| serde_traits(&types, ty))
     };
     let [new_pet, error] = derives(None, "by-direction");
     assert!(
@@ -170,11 +170,16 @@ fn types_derive_by_direction_unless_both_are_asked_for() {
     }
 }
 
-/// The `#[derive(…)]` of `pub struct NAME`.
-fn derive_of(types: &str, name: &str) -> String {
+/// The serde traits of `pub struct NAME`: `Serialize` is derived, `Deserialize` written
+/// out.
+fn serde_traits(types: &str, name: &str) -> String {
     let at = types
         .find(&format!("pub struct {name} "))
         .unwrap_or_else(|| panic!("no struct {name}"));
     let start = types[..at].rfind("#[derive(").expect("a derive");
-    types[start..at].to_owned()
+    let serialize = types[start..at].contains("::serde::Serialize");
+    let deserialize = types.contains(&format!("::serde::Deserialize<'de> for {name} {{"));
+    let traits = [(serialize, "Serialize"), (deserialize, "Deserialize")];
+    let traits: Vec<&str> = traits.iter().filter(|t| t.0).map(|t| t.1).collect();
+    traits.join(" ")
 }

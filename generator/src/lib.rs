@@ -49,6 +49,11 @@ pub struct Options {
     /// received), which compiles faster; tools that round-trip values, and apps that
     /// store what they send or read back what they received, want both.
     pub both_directions: bool,
+    /// One Cargo feature per group of operations (per tag, or per resource path when
+    /// the document does not tag every operation): each enables its operations and
+    /// the types they reach. [`Output::features`] lists them for the crate's manifest,
+    /// which must declare them; `package` writes them all into `default`.
+    pub features: bool,
 }
 
 /// The generated module of one API.
@@ -66,6 +71,10 @@ pub struct Output {
     pub source_name: String,
     /// [`Options::both_directions`], as generated.
     pub both_directions: bool,
+    /// The Cargo features the code is gated by (see [`Options::features`]), each with
+    /// the features it turns on, for the crate's manifest; empty when it is not gated.
+    /// Names that start with `_` are internal: the others turn them on.
+    pub features: Vec<(String, Vec<String>)>,
 }
 
 impl Output {
@@ -128,18 +137,19 @@ fn generate_here(entry: &Path, options: &Options) -> Result<Output, Diagnostics>
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let plan = emit::Plan::new(&api, options.both_directions, options.features);
     let files = vec![
         (
             "mod.rs".to_owned(),
-            emit::module_file(&api, &source_name, options.module_path.as_deref()),
+            emit::module_file(&api, &source_name, options.module_path.as_deref(), &plan),
         ),
         (
             "client.rs".to_owned(),
-            emit::client_file(&api, &source_name),
+            emit::client_file(&api, &source_name, &plan),
         ),
         (
             "types.rs".to_owned(),
-            emit::types_file(&api, &source_name, options.both_directions),
+            emit::types_file(&api, &source_name, &plan),
         ),
     ];
     Ok(Output {
@@ -149,6 +159,7 @@ fn generate_here(entry: &Path, options: &Options) -> Result<Output, Diagnostics>
         inputs,
         source_name,
         both_directions: options.both_directions,
+        features: plan.manifest_features(),
     })
 }
 

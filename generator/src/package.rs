@@ -38,7 +38,8 @@ pub fn crate_files(output: &Output, package: &str, runtime: &Runtime) -> Vec<(Pa
     let manifest = format!(
         "[package]\nname = \"{package}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
          [dependencies]\nauth-runtime = {runtime_dependency}\nserde = {{ version = \"1\", features = [\"derive\"] }}\n\
-         serde_json = \"1\"\n"
+         serde_json = \"1\"\n{}",
+        features_section(&output.features)
     );
     let mut files = vec![
         (
@@ -64,6 +65,37 @@ pub fn crate_files(output: &Output, package: &str, runtime: &Runtime) -> Vec<(Pa
         files.extend(vendored_runtime());
     }
     files
+}
+
+/// The `[features]` of a crate whose code is gated by `features` (none: no section);
+/// `default` turns on every feature but the internal ones (`_…`), which the others
+/// turn on.
+fn features_section(features: &[(String, Vec<String>)]) -> String {
+    if features.is_empty() {
+        return String::new();
+    }
+    let quoted = |names: &mut dyn Iterator<Item = &String>| {
+        names
+            .map(|f| format!("{f:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let public = quoted(
+        &mut features
+            .iter()
+            .map(|(f, _)| f)
+            .filter(|f| !f.starts_with('_')),
+    );
+    let mut section = format!(
+        "\n[features]\n# One per group of operations (the document's tags, or its resource paths when it does\n\
+         # not tag every operation): each compiles its operations and the types they reach.\n\
+         # An app that needs a few: `default-features = false, features = [\"…\"]`.\n\
+         default = [{public}]\n"
+    );
+    for (feature, enables) in features {
+        section.push_str(&format!("{feature} = [{}]\n", quoted(&mut enables.iter())));
+    }
+    section
 }
 
 /// The crate root with a higher `recursion_limit` after its documentation: rustdoc's

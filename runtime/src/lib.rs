@@ -61,6 +61,7 @@
 pub mod api;
 mod auth;
 mod cache;
+pub mod de;
 mod error;
 pub mod formats;
 mod http;

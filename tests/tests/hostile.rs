@@ -423,6 +423,7 @@ const FIDELITY_FIXTURES: &[&str] = &[
     "fidelity/enums",
     "fidelity/formats",
     "fidelity/merge-keys",
+    "fidelity/objects",
     "fidelity/openapi-3.2",
 ];
 

@@ -51,6 +51,7 @@ pub fn run(args: &Args) -> Result<(), String> {
     let options = Options {
         overlay: args.overlay.clone(),
         both_directions: args.both_directions,
+        features: true,
         ..Options::default()
     };
     let output = generate(&args.document, &options).map_err(|d| d.to_string())?;

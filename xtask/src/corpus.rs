@@ -60,6 +60,7 @@ fn write_crate(document: &Path, out: &Path, name: &str) -> Result<Output, String
     let name = package::crate_name(name);
     let options = Options {
         module_path: Some(name.replace('-', "_")),
+        features: true,
         ..Options::default()
     };
     let output = generate(document, &options).map_err(|d| d.to_string())?;

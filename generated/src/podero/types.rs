@@ -16,13 +16,13 @@ pub struct TokenInput {
     /// Grant Type
     pub grant_type: ::std::option::Option<GrantType>,
     /// Username
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub username: ::std::option::Option<::std::string::String>,
     /// Password
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
     /// Refresh Token
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refresh_token: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for TokenInput {
@@ -36,7 +36,7 @@ impl ::std::fmt::Debug for TokenInput {
     }
 }
 /// TokenOutput
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TokenOutput {
     /// Access Token
     pub access_token: ::std::string::String,
@@ -60,6 +60,167 @@ impl ::std::fmt::Debug for TokenOutput {
             .finish()
     }
 }
+impl<'de> ::serde::Deserialize<'de> for TokenOutput {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = TokenOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TokenOutput")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> ::std::result::Result<TokenOutput, __A::Error> {
+                let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut field_2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::auth_runtime::de::Key<'de>>()?
+                {
+                    let read: ::std::result::Result<(), __A::Error> = match key.as_str()
+                    {
+                        "access_token" => {
+                            if field_0.is_some() {
+                                ::std::result::Result::Err(
+                                    <__A::Error as ::serde::de::Error>::duplicate_field(
+                                        "access_token",
+                                    ),
+                                )
+                            } else {
+                                match map.next_value() {
+                                    ::std::result::Result::Ok(value) => {
+                                        field_0 = ::std::option::Option::Some(value);
+                                        ::std::result::Result::Ok(())
+                                    }
+                                    ::std::result::Result::Err(error) => {
+                                        ::std::result::Result::Err(error)
+                                    }
+                                }
+                            }
+                        }
+                        "expires_in" => {
+                            if field_1.is_some() {
+                                ::std::result::Result::Err(
+                                    <__A::Error as ::serde::de::Error>::duplicate_field(
+                                        "expires_in",
+                                    ),
+                                )
+                            } else {
+                                match map.next_value() {
+                                    ::std::result::Result::Ok(value) => {
+                                        field_1 = ::std::option::Option::Some(value);
+                                        ::std::result::Result::Ok(())
+                                    }
+                                    ::std::result::Result::Err(error) => {
+                                        ::std::result::Result::Err(error)
+                                    }
+                                }
+                            }
+                        }
+                        "token_type" => {
+                            if field_2.is_some() {
+                                ::std::result::Result::Err(
+                                    <__A::Error as ::serde::de::Error>::duplicate_field(
+                                        "token_type",
+                                    ),
+                                )
+                            } else {
+                                match map.next_value() {
+                                    ::std::result::Result::Ok(value) => {
+                                        field_2 = ::std::option::Option::Some(value);
+                                        ::std::result::Result::Ok(())
+                                    }
+                                    ::std::result::Result::Err(error) => {
+                                        ::std::result::Result::Err(error)
+                                    }
+                                }
+                            }
+                        }
+                        "scope" => {
+                            if field_3.is_some() {
+                                ::std::result::Result::Err(
+                                    <__A::Error as ::serde::de::Error>::duplicate_field("scope"),
+                                )
+                            } else {
+                                match map.next_value() {
+                                    ::std::result::Result::Ok(value) => {
+                                        field_3 = ::std::option::Option::Some(value);
+                                        ::std::result::Result::Ok(())
+                                    }
+                                    ::std::result::Result::Err(error) => {
+                                        ::std::result::Result::Err(error)
+                                    }
+                                }
+                            }
+                        }
+                        "refresh_token" => {
+                            if field_4.is_some() {
+                                ::std::result::Result::Err(
+                                    <__A::Error as ::serde::de::Error>::duplicate_field(
+                                        "refresh_token",
+                                    ),
+                                )
+                            } else {
+                                match map.next_value() {
+                                    ::std::result::Result::Ok(value) => {
+                                        field_4 = ::std::option::Option::Some(value);
+                                        ::std::result::Result::Ok(())
+                                    }
+                                    ::std::result::Result::Err(error) => {
+                                        ::std::result::Result::Err(error)
+                                    }
+                                }
+                            }
+                        }
+                        _ => map.next_value::<::serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
+                }
+                ::std::result::Result::Ok(TokenOutput {
+                    access_token: match field_0 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            ::auth_runtime::de::missing("access_token")?
+                        }
+                    },
+                    expires_in: match field_1 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            ::auth_runtime::de::missing("expires_in")?
+                        }
+                    },
+                    token_type: match field_2 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            ::auth_runtime::de::missing("token_type")?
+                        }
+                    },
+                    scope: match field_3 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            ::auth_runtime::de::missing("scope")?
+                        }
+                    },
+                    refresh_token: match field_4 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            ::auth_runtime::de::missing("refresh_token")?
+                        }
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
 /// ClientCredentialsTokenRequest
 #[derive(
     ::std::fmt::Debug,
@@ -71,7 +232,7 @@ pub struct ClientCredentialsTokenRequest {
     pub grant_type: ClientCredentialsTokenRequestGrantType,
 }
 /// ClientCredentialsToken
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ClientCredentialsToken {
     /// Bearer token for API authentication. Use this in the Authorization header for all subsequent API requests.
     pub access_token: ::std::string::String,
@@ -90,6 +251,141 @@ impl ::std::fmt::Debug for ClientCredentialsToken {
             .field("token_type", &self.token_type)
             .field("scope", &self.scope)
             .finish()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ClientCredentialsToken {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ClientCredentialsToken;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ClientCredentialsToken")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> ::std::result::Result<ClientCredentialsToken, __A::Error> {
+                let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut field_2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::auth_runtime::de::Key<'de>>()?
+                {
+                    let read: ::std::result::Result<(), __A::Error> = match key.as_str()
+                    {
+                        "access_token" => {
+                            if field_0.is_some() {
+                                ::std::result::Result::Err(
+                                    <__A::Error as ::serde::de::Error>::duplicate_field(
+                                        "access_token",
+                                    ),
+                                )
+                            } else {
+                                match map.next_value() {
+                                    ::std::result::Result::Ok(value) => {
+                                        field_0 = ::std::option::Option::Some(value);
+                                        ::std::result::Result::Ok(())
+                                    }
+                                    ::std::result::Result::Err(error) => {
+                                        ::std::result::Result::Err(error)
+                                    }
+                                }
+                            }
+                        }
+                        "expires_in" => {
+                            if field_1.is_some() {
+                                ::std::result::Result::Err(
+                                    <__A::Error as ::serde::de::Error>::duplicate_field(
+                                        "expires_in",
+                                    ),
+                                )
+                            } else {
+                                match map.next_value() {
+                                    ::std::result::Result::Ok(value) => {
+                                        field_1 = ::std::option::Option::Some(value);
+                                        ::std::result::Result::Ok(())
+                                    }
+                                    ::std::result::Result::Err(error) => {
+                                        ::std::result::Result::Err(error)
+                                    }
+                                }
+                            }
+                        }
+                        "token_type" => {
+                            if field_2.is_some() {
+                                ::std::result::Result::Err(
+                                    <__A::Error as ::serde::de::Error>::duplicate_field(
+                                        "token_type",
+                                    ),
+                                )
+                            } else {
+                                match map.next_value() {
+                                    ::std::result::Result::Ok(value) => {
+                                        field_2 = ::std::option::Option::Some(value);
+                                        ::std::result::Result::Ok(())
+                                    }
+                                    ::std::result::Result::Err(error) => {
+                                        ::std::result::Result::Err(error)
+                                    }
+                                }
+                            }
+                        }
+                        "scope" => {
+                            if field_3.is_some() {
+                                ::std::result::Result::Err(
+                                    <__A::Error as ::serde::de::Error>::duplicate_field("scope"),
+                                )
+                            } else {
+                                match map.next_value() {
+                                    ::std::result::Result::Ok(value) => {
+                                        field_3 = ::std::option::Option::Some(value);
+                                        ::std::result::Result::Ok(())
+                                    }
+                                    ::std::result::Result::Err(error) => {
+                                        ::std::result::Result::Err(error)
+                                    }
+                                }
+                            }
+                        }
+                        _ => map.next_value::<::serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
+                }
+                ::std::result::Result::Ok(ClientCredentialsToken {
+                    access_token: match field_0 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            ::auth_runtime::de::missing("access_token")?
+                        }
+                    },
+                    expires_in: match field_1 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            ::auth_runtime::de::missing("expires_in")?
+                        }
+                    },
+                    token_type: match field_2 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            ::auth_runtime::de::missing("token_type")?
+                        }
+                    },
+                    scope: match field_3 {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => {
+                            ::auth_runtime::de::missing("scope")?
+                        }
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
     }
 }
 #[derive(

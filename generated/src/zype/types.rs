@@ -18,21 +18,21 @@ pub struct TokenRequest {
     /// The client secret for your Zype application
     pub client_secret: ::std::string::String,
     /// The username (email) of the consumer. *Note: Password is required if username is used to authenticate.*
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub username: ::std::option::Option<::std::string::String>,
     /// Password of the consumer. *Note: Required if using username to authenticate.*
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
     /// The linked device ID of the consumer. *Note: Pin is required if linked device ID is used to authenticate.*
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub linked_device_id: ::std::option::Option<::std::string::String>,
     /// The pin for the linked device. *Note: Required if using linked device ID to authenticate.*
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pin: ::std::option::Option<::std::string::String>,
     /// Use `password` to initially authenticate and `refresh_token` to refresh the consumer's access token.
     pub grant_type: TokenRequestGrantType,
     /// Use this token if you wish to extend the access time the consumer has without having to re-authenticate.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refresh_token: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for TokenRequest {
@@ -87,28 +87,21 @@ impl ::serde::Serialize for TokenRequestGrantType {
     }
 }
 /// TokenResponse
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TokenResponse {
     /// Token used to grant access for a consumer
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub access_token: ::std::option::Option<::std::string::String>,
     /// Set by Zype - will be 'bearer'
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub token_type: ::std::option::Option<::std::string::String>,
     /// Time (in seconds) when token is set to expire
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_in: ::std::option::Option<f64>,
     /// Token to use to refresh access_token
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub refresh_token: ::std::option::Option<::std::string::String>,
     /// The type of access this token provides
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::string::String>,
     /// Use `refresh_token`. Required for access token refresh.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub grant_type: ::std::option::Option<::std::string::String>,
     /// 07-17T14:58:20.109-04:00
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for TokenResponse {
@@ -124,16 +117,276 @@ impl ::std::fmt::Debug for TokenResponse {
             .finish()
     }
 }
+impl<'de> ::serde::Deserialize<'de> for TokenResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = TokenResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TokenResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> ::std::result::Result<TokenResponse, __A::Error> {
+                let mut field_0: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut field_1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut field_2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut field_3: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut field_4: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut field_5: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut field_6: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::auth_runtime::de::Key<'de>>()?
+                {
+                    let read: ::std::result::Result<(), __A::Error> = match key.as_str()
+                    {
+                        "access_token" => {
+                            if field_0.is_some() {
+                                ::std::result::Result::Err(
+                                    <__A::Error as ::serde::de::Error>::duplicate_field(
+                                        "access_token",
+                                    ),
+                                )
+                            } else {
+                                match map.next_value() {
+                                    ::std::result::Result::Ok(value) => {
+                                        field_0 = ::std::option::Option::Some(value);
+                                        ::std::result::Result::Ok(())
+                                    }
+                                    ::std::result::Result::Err(error) => {
+                                        ::std::result::Result::Err(error)
+                                    }
+                                }
+                            }
+                        }
+                        "token_type" => {
+                            if field_1.is_some() {
+                                ::std::result::Result::Err(
+                                    <__A::Error as ::serde::de::Error>::duplicate_field(
+                                        "token_type",
+                                    ),
+                                )
+                            } else {
+                                match map.next_value() {
+                                    ::std::result::Result::Ok(value) => {
+                                        field_1 = ::std::option::Option::Some(value);
+                                        ::std::result::Result::Ok(())
+                                    }
+                                    ::std::result::Result::Err(error) => {
+                                        ::std::result::Result::Err(error)
+                                    }
+                                }
+                            }
+                        }
+                        "expires_in" => {
+                            if field_2.is_some() {
+                                ::std::result::Result::Err(
+                                    <__A::Error as ::serde::de::Error>::duplicate_field(
+                                        "expires_in",
+                                    ),
+                                )
+                            } else {
+                                match map.next_value() {
+                                    ::std::result::Result::Ok(value) => {
+                                        field_2 = ::std::option::Option::Some(value);
+                                        ::std::result::Result::Ok(())
+                                    }
+                                    ::std::result::Result::Err(error) => {
+                                        ::std::result::Result::Err(error)
+                                    }
+                                }
+                            }
+                        }
+                        "refresh_token" => {
+                            if field_3.is_some() {
+                                ::std::result::Result::Err(
+                                    <__A::Error as ::serde::de::Error>::duplicate_field(
+                                        "refresh_token",
+                                    ),
+                                )
+                            } else {
+                                match map.next_value() {
+                                    ::std::result::Result::Ok(value) => {
+                                        field_3 = ::std::option::Option::Some(value);
+                                        ::std::result::Result::Ok(())
+                                    }
+                                    ::std::result::Result::Err(error) => {
+                                        ::std::result::Result::Err(error)
+                                    }
+                                }
+                            }
+                        }
+                        "scope" => {
+                            if field_4.is_some() {
+                                ::std::result::Result::Err(
+                                    <__A::Error as ::serde::de::Error>::duplicate_field("scope"),
+                                )
+                            } else {
+                                match map.next_value() {
+                                    ::std::result::Result::Ok(value) => {
+                                        field_4 = ::std::option::Option::Some(value);
+                                        ::std::result::Result::Ok(())
+                                    }
+                                    ::std::result::Result::Err(error) => {
+                                        ::std::result::Result::Err(error)
+                                    }
+                                }
+                            }
+                        }
+                        "grant_type" => {
+                            if field_5.is_some() {
+                                ::std::result::Result::Err(
+                                    <__A::Error as ::serde::de::Error>::duplicate_field(
+                                        "grant_type",
+                                    ),
+                                )
+                            } else {
+                                match map.next_value() {
+                                    ::std::result::Result::Ok(value) => {
+                                        field_5 = ::std::option::Option::Some(value);
+                                        ::std::result::Result::Ok(())
+                                    }
+                                    ::std::result::Result::Err(error) => {
+                                        ::std::result::Result::Err(error)
+                                    }
+                                }
+                            }
+                        }
+                        "created_at" => {
+                            if field_6.is_some() {
+                                ::std::result::Result::Err(
+                                    <__A::Error as ::serde::de::Error>::duplicate_field(
+                                        "created_at",
+                                    ),
+                                )
+                            } else {
+                                match map.next_value() {
+                                    ::std::result::Result::Ok(value) => {
+                                        field_6 = ::std::option::Option::Some(value);
+                                        ::std::result::Result::Ok(())
+                                    }
+                                    ::std::result::Result::Err(error) => {
+                                        ::std::result::Result::Err(error)
+                                    }
+                                }
+                            }
+                        }
+                        _ => map.next_value::<::serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
+                }
+                ::std::result::Result::Ok(TokenResponse {
+                    access_token: field_0.unwrap_or_default(),
+                    token_type: field_1.unwrap_or_default(),
+                    expires_in: field_2.unwrap_or_default(),
+                    refresh_token: field_3.unwrap_or_default(),
+                    scope: field_4.unwrap_or_default(),
+                    grant_type: field_5.unwrap_or_default(),
+                    created_at: field_6.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
 /// Token Error Response
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TokenErrorResponse {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_description: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for TokenErrorResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = TokenErrorResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TokenErrorResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> ::std::result::Result<TokenErrorResponse, __A::Error> {
+                let mut field_0: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut field_1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::auth_runtime::de::Key<'de>>()?
+                {
+                    let read: ::std::result::Result<(), __A::Error> = match key.as_str()
+                    {
+                        "error" => {
+                            if field_0.is_some() {
+                                ::std::result::Result::Err(
+                                    <__A::Error as ::serde::de::Error>::duplicate_field("error"),
+                                )
+                            } else {
+                                match map.next_value() {
+                                    ::std::result::Result::Ok(value) => {
+                                        field_0 = ::std::option::Option::Some(value);
+                                        ::std::result::Result::Ok(())
+                                    }
+                                    ::std::result::Result::Err(error) => {
+                                        ::std::result::Result::Err(error)
+                                    }
+                                }
+                            }
+                        }
+                        "error_description" => {
+                            if field_1.is_some() {
+                                ::std::result::Result::Err(
+                                    <__A::Error as ::serde::de::Error>::duplicate_field(
+                                        "error_description",
+                                    ),
+                                )
+                            } else {
+                                match map.next_value() {
+                                    ::std::result::Result::Ok(value) => {
+                                        field_1 = ::std::option::Option::Some(value);
+                                        ::std::result::Result::Ok(())
+                                    }
+                                    ::std::result::Result::Err(error) => {
+                                        ::std::result::Result::Err(error)
+                                    }
+                                }
+                            }
+                        }
+                        _ => map.next_value::<::serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
+                }
+                ::std::result::Result::Ok(TokenErrorResponse {
+                    error: field_0.unwrap_or_default(),
+                    error_description: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

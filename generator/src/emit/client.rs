@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::code_span;
+use super::features::Features;
 use super::types::ident;
 use super::{outer_docs, own_docs};
 use crate::ir::*;
@@ -24,10 +25,10 @@ pub(super) fn item_names(api: &Api) -> (Namespace, Vec<Option<String>>) {
     (taken, scheme_names)
 }
 
-pub fn items(api: &Api) -> TokenStream {
+pub fn items(api: &Api, features: Option<&Features>) -> TokenStream {
     let server = super::servers::server_enum(api);
     let (mut taken, scheme_names) = item_names(api);
-    let (methods, operation_items) = super::operations::operations(api, &mut taken);
+    let (methods, operation_items) = super::operations::operations(api, &mut taken, features);
     let setters = api
         .security_schemes
         .iter()

@@ -171,6 +171,7 @@ mod tests {
             path: "/x".into(),
             webhook,
             deprecated: false,
+            tags: Vec::new(),
             docs: Docs::default(),
             parameters: Vec::new(),
             parameters_type: None,

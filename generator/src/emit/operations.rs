@@ -12,6 +12,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::code_span;
+use super::features::{Features, Gate};
 use super::outer_docs;
 use super::request_bodies;
 use super::responses::Outcome;
@@ -28,10 +29,21 @@ struct ItemNames {
 
 /// The methods (for `impl Client`) and the items they use (response, error and body
 /// enums), for every operation that is not a webhook.
-pub fn operations(api: &Api, taken: &mut Namespace) -> (TokenStream, TokenStream) {
+/// Each behind its operation's features, when there are features.
+pub fn operations(
+    api: &Api,
+    taken: &mut Namespace,
+    features: Option<&Features>,
+) -> (TokenStream, TokenStream) {
     let mut methods = TokenStream::new();
     let mut items = TokenStream::new();
-    for operation in api.operations.iter().filter(|o| !o.webhook) {
+    for (index, operation) in api.operations.iter().enumerate() {
+        if operation.webhook {
+            continue;
+        }
+        let cfg = features
+            .map(|f| f.cfg(f.operation(index)))
+            .unwrap_or_default();
         let base = names::pascal(&operation.name);
         let names = ItemNames {
             response: ident(&taken.unique(format!("{base}Response"))),
@@ -41,19 +53,18 @@ pub fn operations(api: &Api, taken: &mut Namespace) -> (TokenStream, TokenStream
         let success = Outcome::success(operation);
         let failure = Outcome::failure(operation);
         let body = operation.request_body.as_ref();
-        methods.extend(method(api, operation, &names, &success, &failure));
-        items.extend(success.enumeration(
-            api,
-            &names.response,
-            "The documented answers of a success.",
-        ));
-        items.extend(failure.enumeration(
-            api,
-            &names.error,
-            "The documented error bodies, by status.",
-        ));
+        let gate = features.map(|f| (f, f.operation(index)));
+        methods.extend(method(api, operation, &names, (&success, &failure), gate));
+        let mut item = |tokens: TokenStream| {
+            if !tokens.is_empty() {
+                items.extend(cfg.clone());
+                items.extend(tokens);
+            }
+        };
+        item(success.enumeration(api, &names.response, "The documented answers of a success."));
+        item(failure.enumeration(api, &names.error, "The documented error bodies, by status."));
         if let Some(body) = body.filter(|b| b.contents.len() > 1) {
-            items.extend(request_bodies::body_enum(api, &names.body, body));
+            item(request_bodies::body_enum(api, &names.body, body));
         }
     }
     (methods, items)
@@ -63,8 +74,8 @@ fn method(
     api: &Api,
     operation: &Operation,
     names: &ItemNames,
-    success: &Outcome,
-    failure: &Outcome,
+    (success, failure): (&Outcome, &Outcome),
+    gate: Option<(&Features, &Gate)>,
 ) -> TokenStream {
     let name = ident(&operation.name);
     let endpoint = format!(
@@ -79,6 +90,11 @@ fn method(
     lines.push(code_span(&endpoint));
     lines.push(String::new());
     lines.push(security_docs(api, operation));
+    let cfg = gate.map(|(features, gate)| features.cfg(gate));
+    if let Some(needs) = gate.and_then(|(features, gate)| features.describe(gate)) {
+        lines.push(String::new());
+        lines.push(needs);
+    }
     let docs = outer_docs(&Docs(lines));
     let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
     let path_parameters: Vec<&Parameter> = operation
@@ -108,6 +124,7 @@ fn method(
     let decode_error = failure.decode_error(api, &names.error);
     quote! {
         #docs
+        #cfg
         #deprecated
         pub async fn #name(&self, #(#arguments,)* #params_argument #body_argument) -> ::std::result::Result<::auth_runtime::ResponseValue<#ok>, ::auth_runtime::Error<#error>> {
             let request = ::auth_runtime::ApiRequest::new(#method, #path)

@@ -4,28 +4,25 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use super::direction::{self, Direction};
-use super::outer_docs;
+use super::direction::Direction;
+use super::{Plan, format_gated, outer_docs};
 use crate::ir::*;
 
 /// The `types` module's items formatted, each on its own; the types are split into
 /// one contiguous run per core and formatted in parallel (token streams are not `Send`,
 /// so each thread builds its own from the shared IR), then joined in order: the output
-/// is the same whatever the number of threads.
-/// Each type derives the serde traits of the way it travels (see `direction`), or both
-/// when `both_directions`.
-pub fn formatted(api: &Api, format: fn(TokenStream) -> String, both_directions: bool) -> String {
+/// is the same whatever the number of threads. Each type derives the serde traits the
+/// plan gives it, and is behind its features' `cfg`.
+pub fn formatted(api: &Api, plan: &Plan) -> String {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
     let chunk = api.types.len().div_ceil(threads).max(256);
-    let canonical = super::dedup::canonical(api);
-    let directions = if both_directions {
-        vec![Direction::BOTH; api.types.len()]
-    } else {
-        direction::directions(api, &canonical)
+    let (canonical, directions) = (&plan.canonical, &plan.directions);
+    let cfg = |id: usize| match &plan.features {
+        Some(features) => features.attributes(features.type_gate(TypeId(id))),
+        None => Vec::new(),
     };
-    let (canonical, directions) = (&canonical, &directions);
     let mut out = String::new();
     std::thread::scope(|scope| {
         let workers: Vec<_> = api
@@ -41,7 +38,7 @@ pub fn formatted(api: &Api, format: fn(TokenStream) -> String, both_directions: 
                             Some(first) => alias_of(api, def, first),
                             None => type_def(api, def, directions[id]),
                         };
-                        text.push_str(&format(tokens));
+                        text.push_str(&format_gated(tokens, &cfg(id)));
                     }
                     text
                 };
@@ -63,42 +60,7 @@ pub fn formatted(api: &Api, format: fn(TokenStream) -> String, both_directions: 
             }
         }
     });
-    if let Some(helper) = helper(api, directions) {
-        out.push_str(&format(helper));
-    }
     out
-}
-
-fn helper(api: &Api, directions: &[Direction]) -> Option<TokenStream> {
-    uses_required_nullable(api, directions).then(|| {
-        quote! {
-            /// Reads a field that must be present but may be `null`: serde would
-            /// otherwise read a missing `Option` field as `None`.
-            fn required_nullable<'de, D, T>(deserializer: D) -> ::std::result::Result<::std::option::Option<T>, D::Error>
-            where
-                D: ::serde::Deserializer<'de>,
-                T: ::serde::Deserialize<'de>,
-            {
-                <::std::option::Option<T> as ::serde::Deserialize>::deserialize(deserializer)
-            }
-        }
-    })
-}
-
-/// Whether an emitted type that derives `Deserialize` has a required nullable field.
-fn uses_required_nullable(api: &Api, directions: &[Direction]) -> bool {
-    api.types
-        .iter()
-        .zip(directions)
-        .any(|(def, direction)| match &def.kind {
-            TypeKind::Struct(s) => {
-                direction.received
-                    && s.fields
-                        .iter()
-                        .any(|f| f.presence == Presence::RequiredNullable)
-            }
-            _ => false,
-        })
 }
 
 /// The serde derives of a type that travels `direction`.
@@ -198,17 +160,19 @@ fn type_def(api: &Api, def: &TypeDef, direction: Direction) -> TokenStream {
     quote! { #docs #body }
 }
 
+/// A struct: `Serialize` derived when it is sent (serde's attributes say how), and
+/// `Deserialize` written out when it is received (`deserialize`).
 fn struct_def(api: &Api, name: &Ident, s: &Struct, direction: Direction) -> TokenStream {
     let has_secret = s.fields.iter().any(|f| f.secret);
     let debug = (!has_secret).then(|| quote!(::std::fmt::Debug,));
-    let serde = serde_derives(direction);
+    let serialize = direction.sent.then(|| quote!(, ::serde::Serialize));
     let fields = s
         .fields
         .iter()
-        .map(|field| struct_field(api, field, direction));
+        .map(|field| struct_field(api, field, direction.sent));
     let additional = s.additional.as_ref().map(|value| {
         let value = type_ref(api, value);
-        let flatten = serde_attribute(direction, quote!(#[serde(flatten)]));
+        let flatten = direction.sent.then(|| quote!(#[serde(flatten)]));
         quote! {
             /// Properties not listed in the document (`additionalProperties`).
             #flatten
@@ -216,42 +180,42 @@ fn struct_def(api: &Api, name: &Ident, s: &Struct, direction: Direction) -> Toke
         }
     });
     let redacted_debug = has_secret.then(|| redacted_debug(name, s));
+    let deserialize = direction
+        .received
+        .then(|| super::deserialize::struct_impl(api, name, s));
     quote! {
-        #[derive(#debug ::std::clone::Clone, ::std::cmp::PartialEq #(, #serde)*)]
+        #[derive(#debug ::std::clone::Clone, ::std::cmp::PartialEq #serialize)]
         pub struct #name {
             #(#fields)*
             #additional
         }
         #redacted_debug
+        #deserialize
     }
 }
 
-fn struct_field(api: &Api, field: &Field, direction: Direction) -> TokenStream {
+/// A struct field; `sent`: with the attributes serde's `Serialize` reads.
+fn struct_field(api: &Api, field: &Field, sent: bool) -> TokenStream {
     let docs = outer_docs(&field.docs);
     let name = ident(&field.name);
-    let rename = rename(&field.name, &field.wire_name).and_then(|r| serde_attribute(direction, r));
-    let ty = type_ref(api, &field.ty);
-    let (presence, ty) = match field.presence {
-        Presence::Required => (None, ty),
-        Presence::RequiredNullable => (
-            direction
-                .received
-                .then(|| quote!(#[serde(deserialize_with = "required_nullable")])),
-            quote!(::std::option::Option<#ty>),
-        ),
-        Presence::Optional => (
-            serde_attribute(
-                direction,
-                quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
-            ),
-            quote!(::std::option::Option<#ty>),
-        ),
-    };
+    let rename = rename(&field.name, &field.wire_name).filter(|_| sent);
+    let skip = (sent && field.presence == Presence::Optional)
+        .then(|| quote!(#[serde(skip_serializing_if = "::std::option::Option::is_none")]));
+    let ty = field_type(api, field);
     quote! {
         #docs
         #rename
-        #presence
+        #skip
         pub #name: #ty,
+    }
+}
+
+/// A field's Rust type: an `Option` unless it is required and not nullable.
+pub(super) fn field_type(api: &Api, field: &Field) -> TokenStream {
+    let ty = type_ref(api, &field.ty);
+    match field.presence {
+        Presence::Required => ty,
+        Presence::RequiredNullable | Presence::Optional => quote!(::std::option::Option<#ty>),
     }
 }
 

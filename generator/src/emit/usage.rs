@@ -3,11 +3,12 @@
 //! ordinary operation. It compiles as a user's code would (rustdoc checks it), and holds
 //! no text from the document: only generated identifiers and placeholder values.
 
+use super::features::Features;
 use crate::ir::*;
 
 /// The example's lines, for `module` (the path apps name the API's module by:
 /// `my_api`, `generated::cobee`); the crate's root re-exports the runtime.
-pub fn example(api: &Api, module: &str) -> Vec<String> {
+pub fn example(api: &Api, module: &str, features: Option<&Features>) -> Vec<String> {
     let root = module.split("::").next().unwrap_or(module);
     let rt = format!("{root}::auth_runtime");
     let (_, scheme_names) = super::client::item_names(api);
@@ -27,7 +28,7 @@ pub fn example(api: &Api, module: &str) -> Vec<String> {
     for (index, flow) in api.auth_flows.iter().enumerate() {
         code.extend(flow_lines(api, flow, served_scheme(api, index)));
     }
-    code.extend(operation_lines(api, module));
+    code.extend(operation_lines(api, module, features));
     code.push("# let _ = client; Ok(()) }".to_owned());
     let mut lines = vec![
         String::new(),
@@ -194,18 +195,30 @@ fn flow_lines(api: &Api, flow: &AuthFlow, setter: Option<&str>) -> Vec<String> {
 }
 
 /// A call of the first operation whose arguments need no document-specific value.
-fn operation_lines(api: &Api, module: &str) -> Vec<String> {
+fn operation_lines(api: &Api, module: &str, features: Option<&Features>) -> Vec<String> {
     api.operations
         .iter()
-        .filter(|o| !o.webhook && !o.deprecated)
-        .find_map(|operation| {
+        .enumerate()
+        .filter(|(_, o)| !o.webhook && !o.deprecated)
+        .find_map(|(index, operation)| {
             let call = simple_call(api, module, operation)?;
-            Some(vec![
+            let mut lines = vec![
                 "// Every operation is a method; the answer has its status, headers and body."
                     .to_owned(),
                 format!("let answer = client.{call}.await?;"),
                 "println!(\"{} {:?}\", answer.status, answer.body);".to_owned(),
-            ])
+            ];
+            // Behind a feature: compiled only when the doctest is.
+            if let Some(cfg) = features.and_then(|f| f.cfg_text(f.operation(index))) {
+                lines.insert(1, format!("# {cfg}"));
+                lines.insert(
+                    2,
+                    "# async fn call(client: &Client) -> Result<(), Box<dyn std::error::Error>> {"
+                        .to_owned(),
+                );
+                lines.push("# Ok(()) }".to_owned());
+            }
+            Some(lines)
         })
         .unwrap_or_default()
 }

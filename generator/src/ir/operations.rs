@@ -21,6 +21,8 @@ pub struct Operation {
     pub path: String,
     pub webhook: bool,
     pub deprecated: bool,
+    /// The operation's `tags`, in document order.
+    pub tags: Vec<String>,
     pub docs: Docs,
     pub parameters: Vec<Parameter>,
     /// The struct of the query, header and cookie parameters, when there are any.
@@ -29,6 +31,20 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// `None`: the API's default security applies. `Some(vec![])`: no authentication.
     pub security: Option<Vec<SecurityRequirement>>,
+}
+
+impl Operation {
+    /// Every named type the operation uses: its parameters, their struct, its bodies
+    /// and its responses' bodies.
+    pub fn types(&self) -> impl Iterator<Item = TypeId> + '_ {
+        let parameters = self.parameters.iter().map(|p| &p.ty);
+        let bodies = self.request_body.iter().flat_map(|b| &b.contents);
+        let answers = self.responses.iter().flat_map(|r| &r.contents);
+        parameters
+            .chain(bodies.chain(answers).map(|c| &c.ty))
+            .filter_map(TypeRef::target)
+            .chain(self.parameters_type)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -65,6 +65,14 @@ impl Lowerer<'_> {
         let name = taken.unique(base_name);
         let docs = docs(&[text("summary"), text("description")]);
         let deprecated = get("deprecated").and_then(Value::as_bool) == Some(true);
+        let tags = match get("tags") {
+            Some(Value::Array(tags)) => tags
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+            _ => Vec::new(),
+        };
         let type_base = names::pascal(&name);
         if get("callbacks").is_some() {
             self.warning(&at.child("callbacks"), "callbacks are not generated (they are requests the server sends, not operations of this client)");
@@ -83,6 +91,7 @@ impl Lowerer<'_> {
             path: path.to_owned(),
             webhook,
             deprecated,
+            tags,
             docs,
             parameters,
             parameters_type,
