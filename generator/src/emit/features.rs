@@ -403,7 +403,6 @@ mod tests {
         assert_eq!(feature_name("billing_portal", 0), "billing-portal");
         assert_eq!(feature_name("default", 0), "default-2");
         assert_eq!(feature_name("日本", 3), "u65e5-u672c");
-        assert_eq!(feature_name("", 3), "group-3");
         assert_eq!(feature_name("a\"]\n[x", 0), "a-x");
         // Keys that spell the same name share its feature.
         let keys = vec![
