@@ -7,6 +7,7 @@ mod compile_time;
 mod conformance;
 mod corpus;
 mod examples;
+mod versus;
 mod workspace;
 
 use std::process::ExitCode;
@@ -61,6 +62,9 @@ enum Command {
     },
     /// Measure a generated crate's clean `cargo check`: CPU time and peak memory.
     CompileTime(compile_time::Args),
+    /// Generation time side by side with progenitor 0.15.1, on every document both
+    /// accept (installs it under target/progenitor the first time).
+    VersusProgenitor(versus::Args),
 }
 
 fn main() -> ExitCode {
@@ -75,6 +79,7 @@ fn main() -> ExitCode {
             .resolve()
             .and_then(|d| conformance::run(&d, require)),
         Command::CompileTime(args) => compile_time::run(&args),
+        Command::VersusProgenitor(args) => versus::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

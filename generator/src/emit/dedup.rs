@@ -18,18 +18,33 @@ const MAX_ROUNDS: usize = 32;
 /// For each type, the earlier type it is an alias of (`None`: it is emitted itself).
 pub fn canonical(api: &Api) -> Vec<Option<TypeId>> {
     let n = api.types.len();
+    // Each type's shape is printed once, with its references left out (their targets
+    // listed apart); each round compares shapes and the classes of those targets.
+    let mut shapes: HashMap<String, usize> = HashMap::new();
+    let keys: Vec<Option<(usize, Vec<usize>)>> = api
+        .types
+        .iter()
+        .map(|def| {
+            let (shape, targets) = key(def)?;
+            let next = shapes.len();
+            Some((*shapes.entry(shape).or_insert(next), targets))
+        })
+        .collect();
+    drop(shapes);
     // Start from one class per type; refine until the classes stop changing.
     let mut class: Vec<usize> = (0..n).collect();
     // Each round merges types one level further from the leaves; nesting deeper than
     // this is left unmerged (never wrongly merged).
     for _ in 0..MAX_ROUNDS {
-        let mut seen: HashMap<String, usize> = HashMap::new();
-        let next: Vec<usize> = api
-            .types
+        let mut seen: HashMap<(usize, Vec<usize>), usize> = HashMap::new();
+        let next: Vec<usize> = keys
             .iter()
             .enumerate()
-            .map(|(id, def)| match key(def, &class) {
-                Some(key) => *seen.entry(key).or_insert(id),
+            .map(|(id, key)| match key {
+                Some((shape, targets)) => {
+                    let targets = targets.iter().map(|&t| class[t]).collect();
+                    *seen.entry((*shape, targets)).or_insert(id)
+                }
                 None => id,
             })
             .collect();
@@ -45,17 +60,19 @@ pub fn canonical(api: &Api) -> Vec<Option<TypeId>> {
         .collect()
 }
 
-/// The shape of a type with names and docs set aside and references replaced by their
-/// classes; `None` for kinds never merged (aliases already are, newtypes break cycles).
-fn key(def: &TypeDef, class: &[usize]) -> Option<String> {
+/// The shape of a type with names and docs set aside and references left out, and
+/// the types its references name, in order; `None` for kinds never merged (aliases
+/// already are, newtypes break cycles).
+fn key(def: &TypeDef) -> Option<(String, Vec<usize>)> {
     let mut kind = def.kind.clone();
+    let mut targets = Vec::new();
     match &mut kind {
         TypeKind::Struct(s) => {
             for field in &mut s.fields {
                 field.docs = Docs::default();
-                field.ty = classed(&field.ty, class);
+                field.ty = stripped(&field.ty, &mut targets);
             }
-            s.additional = s.additional.as_ref().map(|t| classed(t, class));
+            s.additional = s.additional.as_ref().map(|t| stripped(t, &mut targets));
         }
         TypeKind::StringEnum { variants, .. } => {
             variants.iter_mut().for_each(|v| v.docs = Docs::default());
@@ -66,21 +83,28 @@ fn key(def: &TypeDef, class: &[usize]) -> Option<String> {
         TypeKind::Union(union) => {
             for variant in &mut union.variants {
                 variant.docs = Docs::default();
-                variant.ty = classed(&variant.ty, class);
+                variant.ty = stripped(&variant.ty, &mut targets);
             }
         }
         TypeKind::Alias(_) | TypeKind::Newtype(_) => return None,
     }
-    Some(format!("{}{kind:?}", def.nullable))
+    Some((format!("{}{kind:?}", def.nullable), targets))
 }
 
-fn classed(ty: &TypeRef, class: &[usize]) -> TypeRef {
+/// `ty` with the type it names replaced by a placeholder, which goes to `targets`.
+fn stripped(ty: &TypeRef, targets: &mut Vec<usize>) -> TypeRef {
     match ty {
-        TypeRef::Named(id) => TypeRef::Named(TypeId(class[id.0])),
-        TypeRef::Boxed(id) => TypeRef::Boxed(TypeId(class[id.0])),
-        TypeRef::Array(inner) => TypeRef::Array(Box::new(classed(inner, class))),
-        TypeRef::Map(inner) => TypeRef::Map(Box::new(classed(inner, class))),
-        TypeRef::Nullable(inner) => TypeRef::Nullable(Box::new(classed(inner, class))),
+        TypeRef::Named(id) => {
+            targets.push(id.0);
+            TypeRef::Named(TypeId(0))
+        }
+        TypeRef::Boxed(id) => {
+            targets.push(id.0);
+            TypeRef::Boxed(TypeId(0))
+        }
+        TypeRef::Array(inner) => TypeRef::Array(Box::new(stripped(inner, targets))),
+        TypeRef::Map(inner) => TypeRef::Map(Box::new(stripped(inner, targets))),
+        TypeRef::Nullable(inner) => TypeRef::Nullable(Box::new(stripped(inner, targets))),
         other => other.clone(),
     }
 }

@@ -53,7 +53,7 @@ pub struct Features {
 }
 
 /// When an item is compiled.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Gate {
     Always,
     /// When any of these features is on (indices into `Features::names`, sorted).

@@ -4,7 +4,10 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
+use std::collections::HashMap;
+
 use super::direction::Direction;
+use super::features::Gate;
 use super::{Plan, format_gated, outer_docs};
 use crate::ir::*;
 
@@ -19,8 +22,15 @@ pub fn formatted(api: &Api, plan: &Plan) -> String {
         .min(8);
     let chunk = api.types.len().div_ceil(threads).max(256);
     let (canonical, directions) = (&plan.canonical, &plan.directions);
-    let cfg = |id: usize| match &plan.features {
-        Some(features) => features.attributes(features.type_gate(TypeId(id))),
+    // Each distinct gate's attribute is parsed once per thread (syn's are not `Send`).
+    let cfg = |id: usize, parsed: &mut HashMap<Gate, Vec<syn::Attribute>>| match &plan.features {
+        Some(features) => {
+            let gate = features.type_gate(TypeId(id));
+            parsed
+                .entry(gate.clone())
+                .or_insert_with(|| features.attributes(gate))
+                .clone()
+        }
         None => Vec::new(),
     };
     let mut out = String::new();
@@ -32,13 +42,14 @@ pub fn formatted(api: &Api, plan: &Plan) -> String {
             .map(|(index, defs)| {
                 let work = move || {
                     let mut text = String::new();
+                    let mut parsed = HashMap::new();
                     for (offset, def) in defs.iter().enumerate() {
                         let id = index * chunk + offset;
                         let tokens = match canonical[id] {
                             Some(first) => alias_of(api, def, first),
                             None => type_def(api, def, directions[id]),
                         };
-                        text.push_str(&format_gated(tokens, &cfg(id)));
+                        text.push_str(&format_gated(tokens, &cfg(id, &mut parsed)));
                     }
                     text
                 };

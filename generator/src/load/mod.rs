@@ -70,15 +70,50 @@ pub fn kind_of(value: &Value) -> &'static str {
 
 /// A JSON-pointer segment as the key it names (RFC 6901: `~1` is `/`, `~0` is `~`).
 pub fn unescape_segment(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
+    unescaped(segment).into_owned()
+}
+
+/// [`unescape_segment`], borrowed when there is nothing to unescape (most segments).
+fn unescaped(segment: &str) -> std::borrow::Cow<'_, str> {
+    if segment.contains('~') {
+        segment.replace("~1", "/").replace("~0", "~").into()
+    } else {
+        segment.into()
+    }
+}
+
+/// The value `pointer` names in `root` (RFC 6901), as `Value::pointer` finds it but
+/// without an allocation per segment: lowering looks up millions of pointers.
+fn lookup<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
+    if pointer.is_empty() {
+        return Some(root);
+    }
+    let rest = pointer.strip_prefix('/')?;
+    rest.split('/')
+        .try_fold(root, |value, segment| match value {
+            Value::Object(map) => map.get(unescaped(segment).as_ref()),
+            Value::Array(items) => segment
+                .parse::<usize>()
+                .ok()
+                .filter(|_| segment == "0" || !segment.starts_with(['0', '+']))
+                .and_then(|index| items.get(index)),
+            _ => None,
+        })
 }
 
 impl Loc {
     pub fn child(&self, key: &str) -> Loc {
-        let escaped = key.replace('~', "~0").replace('/', "~1");
+        let mut pointer = String::with_capacity(self.pointer.len() + key.len() + 1);
+        pointer.push_str(&self.pointer);
+        pointer.push('/');
+        if key.contains(['~', '/']) {
+            pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+        } else {
+            pointer.push_str(key);
+        }
         Loc {
             file: self.file,
-            pointer: format!("{}/{escaped}", self.pointer),
+            pointer,
         }
     }
 
@@ -287,7 +322,7 @@ impl Sources {
     }
 
     pub fn get(&self, loc: &Loc) -> Option<&Value> {
-        self.files[loc.file.0].root.pointer(&loc.pointer)
+        lookup(&self.files[loc.file.0].root, &loc.pointer)
     }
 
     /// Where `reference` (the value of a `$ref` found in `from`'s file) points.
@@ -484,5 +519,31 @@ mod tests {
         };
         assert_eq!(loc.child("/oauth/token").pointer, "/paths/~1oauth~1token");
         assert_eq!(loc.child("a~b").index(2).pointer, "/paths/a~0b/2");
+    }
+
+    #[test]
+    fn lookup_finds_what_value_pointer_finds() {
+        let root = serde_json::json!({
+            "paths": {"/oauth/token": {"post": [1, {"a~b": true}]}},
+            "": {"": 0},
+            "01": "key",
+        });
+        for pointer in [
+            "",
+            "/",
+            "//",
+            "/paths",
+            "/paths/~1oauth~1token/post/1/a~0b",
+            "/paths/~1oauth~1token/post/0",
+            "/paths/~1oauth~1token/post/01",
+            "/paths/~1oauth~1token/post/+1",
+            "/paths/~1oauth~1token/post/2",
+            "/01",
+            "/missing/x",
+            "paths",
+            "/paths/~1oauth~1token/post/1/a~0b/x",
+        ] {
+            assert_eq!(lookup(&root, pointer), root.pointer(pointer), "{pointer:?}");
+        }
     }
 }
