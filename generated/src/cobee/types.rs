@@ -39,10 +39,7 @@ impl<'de> ::serde::Deserialize<'de> for Error {
         struct __Visitor;
         impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = Error;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Error")
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
@@ -51,64 +48,37 @@ impl<'de> ::serde::Deserialize<'de> for Error {
             ) -> ::std::result::Result<Error, __A::Error> {
                 let mut field_0: ::std::option::Option<i32> = ::std::option::Option::None;
                 let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::auth_runtime::de::Key<'de>>()?
-                {
-                    let read: ::std::result::Result<(), __A::Error> = match key.as_str()
-                    {
-                        "error" => {
-                            if field_0.is_some() {
-                                ::std::result::Result::Err(
-                                    <__A::Error as ::serde::de::Error>::duplicate_field("error"),
-                                )
-                            } else {
-                                match map.next_value() {
-                                    ::std::result::Result::Ok(value) => {
-                                        field_0 = ::std::option::Option::Some(value);
-                                        ::std::result::Result::Ok(())
-                                    }
-                                    ::std::result::Result::Err(error) => {
-                                        ::std::result::Result::Err(error)
-                                    }
+                while let ::std::option::Option::Some(key) = map.next_key::<::auth_runtime::de::Key<'de>>()? {
+                    let read: ::std::result::Result<(), __A::Error> = match key.as_str() {
+                        "error" => if field_0.is_some() {
+                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("error"))
+                        } else {
+                            match map.next_value() {
+                                ::std::result::Result::Ok(value) => {
+                                    field_0 = ::std::option::Option::Some(value);
+                                    ::std::result::Result::Ok(())
                                 }
+                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
                             }
-                        }
-                        "message" => {
-                            if field_1.is_some() {
-                                ::std::result::Result::Err(
-                                    <__A::Error as ::serde::de::Error>::duplicate_field(
-                                        "message",
-                                    ),
-                                )
-                            } else {
-                                match map.next_value() {
-                                    ::std::result::Result::Ok(value) => {
-                                        field_1 = ::std::option::Option::Some(value);
-                                        ::std::result::Result::Ok(())
-                                    }
-                                    ::std::result::Result::Err(error) => {
-                                        ::std::result::Result::Err(error)
-                                    }
+                        },
+                        "message" => if field_1.is_some() {
+                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("message"))
+                        } else {
+                            match map.next_value() {
+                                ::std::result::Result::Ok(value) => {
+                                    field_1 = ::std::option::Option::Some(value);
+                                    ::std::result::Result::Ok(())
                                 }
+                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
                             }
-                        }
+                        },
                         _ => map.next_value::<::serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
                 ::std::result::Result::Ok(Error {
-                    error: match field_0 {
-                        ::std::option::Option::Some(value) => value,
-                        ::std::option::Option::None => {
-                            ::auth_runtime::de::missing("error")?
-                        }
-                    },
-                    message: match field_1 {
-                        ::std::option::Option::Some(value) => value,
-                        ::std::option::Option::None => {
-                            ::auth_runtime::de::missing("message")?
-                        }
-                    },
+                    error: match field_0 { ::std::option::Option::Some(value) => value, ::std::option::Option::None => ::auth_runtime::de::missing("error")? },
+                    message: match field_1 { ::std::option::Option::Some(value) => value, ::std::option::Option::None => ::auth_runtime::de::missing("message")? },
                 })
             }
         }
@@ -140,85 +110,51 @@ impl<'de> ::serde::Deserialize<'de> for PostOauthTokenResponse {
         struct __Visitor;
         impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = PostOauthTokenResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct PostOauthTokenResponse")
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<PostOauthTokenResponse, __A::Error> {
-                let mut field_0: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut field_1: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
+                let mut field_0: ::std::option::Option<::std::option::Option<::std::string::String>> = ::std::option::Option::None;
+                let mut field_1: ::std::option::Option<::std::option::Option<::std::string::String>> = ::std::option::Option::None;
                 let mut field_2: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::auth_runtime::de::Key<'de>>()?
-                {
-                    let read: ::std::result::Result<(), __A::Error> = match key.as_str()
-                    {
-                        "accessToken" => {
-                            if field_0.is_some() {
-                                ::std::result::Result::Err(
-                                    <__A::Error as ::serde::de::Error>::duplicate_field(
-                                        "accessToken",
-                                    ),
-                                )
-                            } else {
-                                match map.next_value() {
-                                    ::std::result::Result::Ok(value) => {
-                                        field_0 = ::std::option::Option::Some(value);
-                                        ::std::result::Result::Ok(())
-                                    }
-                                    ::std::result::Result::Err(error) => {
-                                        ::std::result::Result::Err(error)
-                                    }
+                while let ::std::option::Option::Some(key) = map.next_key::<::auth_runtime::de::Key<'de>>()? {
+                    let read: ::std::result::Result<(), __A::Error> = match key.as_str() {
+                        "accessToken" => if field_0.is_some() {
+                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("accessToken"))
+                        } else {
+                            match map.next_value() {
+                                ::std::result::Result::Ok(value) => {
+                                    field_0 = ::std::option::Option::Some(value);
+                                    ::std::result::Result::Ok(())
                                 }
+                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
                             }
-                        }
-                        "tokenType" => {
-                            if field_1.is_some() {
-                                ::std::result::Result::Err(
-                                    <__A::Error as ::serde::de::Error>::duplicate_field(
-                                        "tokenType",
-                                    ),
-                                )
-                            } else {
-                                match map.next_value() {
-                                    ::std::result::Result::Ok(value) => {
-                                        field_1 = ::std::option::Option::Some(value);
-                                        ::std::result::Result::Ok(())
-                                    }
-                                    ::std::result::Result::Err(error) => {
-                                        ::std::result::Result::Err(error)
-                                    }
+                        },
+                        "tokenType" => if field_1.is_some() {
+                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("tokenType"))
+                        } else {
+                            match map.next_value() {
+                                ::std::result::Result::Ok(value) => {
+                                    field_1 = ::std::option::Option::Some(value);
+                                    ::std::result::Result::Ok(())
                                 }
+                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
                             }
-                        }
-                        "expiresIn" => {
-                            if field_2.is_some() {
-                                ::std::result::Result::Err(
-                                    <__A::Error as ::serde::de::Error>::duplicate_field(
-                                        "expiresIn",
-                                    ),
-                                )
-                            } else {
-                                match map.next_value() {
-                                    ::std::result::Result::Ok(value) => {
-                                        field_2 = ::std::option::Option::Some(value);
-                                        ::std::result::Result::Ok(())
-                                    }
-                                    ::std::result::Result::Err(error) => {
-                                        ::std::result::Result::Err(error)
-                                    }
+                        },
+                        "expiresIn" => if field_2.is_some() {
+                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("expiresIn"))
+                        } else {
+                            match map.next_value() {
+                                ::std::result::Result::Ok(value) => {
+                                    field_2 = ::std::option::Option::Some(value);
+                                    ::std::result::Result::Ok(())
                                 }
+                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
                             }
-                        }
+                        },
                         _ => map.next_value::<::serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;

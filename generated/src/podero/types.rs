@@ -67,10 +67,7 @@ impl<'de> ::serde::Deserialize<'de> for TokenOutput {
         struct __Visitor;
         impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = TokenOutput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct TokenOutput")
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
@@ -82,139 +79,73 @@ impl<'de> ::serde::Deserialize<'de> for TokenOutput {
                 let mut field_2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::auth_runtime::de::Key<'de>>()?
-                {
-                    let read: ::std::result::Result<(), __A::Error> = match key.as_str()
-                    {
-                        "access_token" => {
-                            if field_0.is_some() {
-                                ::std::result::Result::Err(
-                                    <__A::Error as ::serde::de::Error>::duplicate_field(
-                                        "access_token",
-                                    ),
-                                )
-                            } else {
-                                match map.next_value() {
-                                    ::std::result::Result::Ok(value) => {
-                                        field_0 = ::std::option::Option::Some(value);
-                                        ::std::result::Result::Ok(())
-                                    }
-                                    ::std::result::Result::Err(error) => {
-                                        ::std::result::Result::Err(error)
-                                    }
+                while let ::std::option::Option::Some(key) = map.next_key::<::auth_runtime::de::Key<'de>>()? {
+                    let read: ::std::result::Result<(), __A::Error> = match key.as_str() {
+                        "access_token" => if field_0.is_some() {
+                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("access_token"))
+                        } else {
+                            match map.next_value() {
+                                ::std::result::Result::Ok(value) => {
+                                    field_0 = ::std::option::Option::Some(value);
+                                    ::std::result::Result::Ok(())
                                 }
+                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
                             }
-                        }
-                        "expires_in" => {
-                            if field_1.is_some() {
-                                ::std::result::Result::Err(
-                                    <__A::Error as ::serde::de::Error>::duplicate_field(
-                                        "expires_in",
-                                    ),
-                                )
-                            } else {
-                                match map.next_value() {
-                                    ::std::result::Result::Ok(value) => {
-                                        field_1 = ::std::option::Option::Some(value);
-                                        ::std::result::Result::Ok(())
-                                    }
-                                    ::std::result::Result::Err(error) => {
-                                        ::std::result::Result::Err(error)
-                                    }
+                        },
+                        "expires_in" => if field_1.is_some() {
+                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("expires_in"))
+                        } else {
+                            match map.next_value() {
+                                ::std::result::Result::Ok(value) => {
+                                    field_1 = ::std::option::Option::Some(value);
+                                    ::std::result::Result::Ok(())
                                 }
+                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
                             }
-                        }
-                        "token_type" => {
-                            if field_2.is_some() {
-                                ::std::result::Result::Err(
-                                    <__A::Error as ::serde::de::Error>::duplicate_field(
-                                        "token_type",
-                                    ),
-                                )
-                            } else {
-                                match map.next_value() {
-                                    ::std::result::Result::Ok(value) => {
-                                        field_2 = ::std::option::Option::Some(value);
-                                        ::std::result::Result::Ok(())
-                                    }
-                                    ::std::result::Result::Err(error) => {
-                                        ::std::result::Result::Err(error)
-                                    }
+                        },
+                        "token_type" => if field_2.is_some() {
+                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("token_type"))
+                        } else {
+                            match map.next_value() {
+                                ::std::result::Result::Ok(value) => {
+                                    field_2 = ::std::option::Option::Some(value);
+                                    ::std::result::Result::Ok(())
                                 }
+                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
                             }
-                        }
-                        "scope" => {
-                            if field_3.is_some() {
-                                ::std::result::Result::Err(
-                                    <__A::Error as ::serde::de::Error>::duplicate_field("scope"),
-                                )
-                            } else {
-                                match map.next_value() {
-                                    ::std::result::Result::Ok(value) => {
-                                        field_3 = ::std::option::Option::Some(value);
-                                        ::std::result::Result::Ok(())
-                                    }
-                                    ::std::result::Result::Err(error) => {
-                                        ::std::result::Result::Err(error)
-                                    }
+                        },
+                        "scope" => if field_3.is_some() {
+                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("scope"))
+                        } else {
+                            match map.next_value() {
+                                ::std::result::Result::Ok(value) => {
+                                    field_3 = ::std::option::Option::Some(value);
+                                    ::std::result::Result::Ok(())
                                 }
+                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
                             }
-                        }
-                        "refresh_token" => {
-                            if field_4.is_some() {
-                                ::std::result::Result::Err(
-                                    <__A::Error as ::serde::de::Error>::duplicate_field(
-                                        "refresh_token",
-                                    ),
-                                )
-                            } else {
-                                match map.next_value() {
-                                    ::std::result::Result::Ok(value) => {
-                                        field_4 = ::std::option::Option::Some(value);
-                                        ::std::result::Result::Ok(())
-                                    }
-                                    ::std::result::Result::Err(error) => {
-                                        ::std::result::Result::Err(error)
-                                    }
+                        },
+                        "refresh_token" => if field_4.is_some() {
+                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("refresh_token"))
+                        } else {
+                            match map.next_value() {
+                                ::std::result::Result::Ok(value) => {
+                                    field_4 = ::std::option::Option::Some(value);
+                                    ::std::result::Result::Ok(())
                                 }
+                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
                             }
-                        }
+                        },
                         _ => map.next_value::<::serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
                 ::std::result::Result::Ok(TokenOutput {
-                    access_token: match field_0 {
-                        ::std::option::Option::Some(value) => value,
-                        ::std::option::Option::None => {
-                            ::auth_runtime::de::missing("access_token")?
-                        }
-                    },
-                    expires_in: match field_1 {
-                        ::std::option::Option::Some(value) => value,
-                        ::std::option::Option::None => {
-                            ::auth_runtime::de::missing("expires_in")?
-                        }
-                    },
-                    token_type: match field_2 {
-                        ::std::option::Option::Some(value) => value,
-                        ::std::option::Option::None => {
-                            ::auth_runtime::de::missing("token_type")?
-                        }
-                    },
-                    scope: match field_3 {
-                        ::std::option::Option::Some(value) => value,
-                        ::std::option::Option::None => {
-                            ::auth_runtime::de::missing("scope")?
-                        }
-                    },
-                    refresh_token: match field_4 {
-                        ::std::option::Option::Some(value) => value,
-                        ::std::option::Option::None => {
-                            ::auth_runtime::de::missing("refresh_token")?
-                        }
-                    },
+                    access_token: match field_0 { ::std::option::Option::Some(value) => value, ::std::option::Option::None => ::auth_runtime::de::missing("access_token")? },
+                    expires_in: match field_1 { ::std::option::Option::Some(value) => value, ::std::option::Option::None => ::auth_runtime::de::missing("expires_in")? },
+                    token_type: match field_2 { ::std::option::Option::Some(value) => value, ::std::option::Option::None => ::auth_runtime::de::missing("token_type")? },
+                    scope: match field_3 { ::std::option::Option::Some(value) => value, ::std::option::Option::None => ::auth_runtime::de::missing("scope")? },
+                    refresh_token: match field_4 { ::std::option::Option::Some(value) => value, ::std::option::Option::None => ::auth_runtime::de::missing("refresh_token")? },
                 })
             }
         }
@@ -260,10 +191,7 @@ impl<'de> ::serde::Deserialize<'de> for ClientCredentialsToken {
         struct __Visitor;
         impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ClientCredentialsToken;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct ClientCredentialsToken")
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
@@ -274,114 +202,61 @@ impl<'de> ::serde::Deserialize<'de> for ClientCredentialsToken {
                 let mut field_1: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut field_2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::auth_runtime::de::Key<'de>>()?
-                {
-                    let read: ::std::result::Result<(), __A::Error> = match key.as_str()
-                    {
-                        "access_token" => {
-                            if field_0.is_some() {
-                                ::std::result::Result::Err(
-                                    <__A::Error as ::serde::de::Error>::duplicate_field(
-                                        "access_token",
-                                    ),
-                                )
-                            } else {
-                                match map.next_value() {
-                                    ::std::result::Result::Ok(value) => {
-                                        field_0 = ::std::option::Option::Some(value);
-                                        ::std::result::Result::Ok(())
-                                    }
-                                    ::std::result::Result::Err(error) => {
-                                        ::std::result::Result::Err(error)
-                                    }
+                while let ::std::option::Option::Some(key) = map.next_key::<::auth_runtime::de::Key<'de>>()? {
+                    let read: ::std::result::Result<(), __A::Error> = match key.as_str() {
+                        "access_token" => if field_0.is_some() {
+                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("access_token"))
+                        } else {
+                            match map.next_value() {
+                                ::std::result::Result::Ok(value) => {
+                                    field_0 = ::std::option::Option::Some(value);
+                                    ::std::result::Result::Ok(())
                                 }
+                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
                             }
-                        }
-                        "expires_in" => {
-                            if field_1.is_some() {
-                                ::std::result::Result::Err(
-                                    <__A::Error as ::serde::de::Error>::duplicate_field(
-                                        "expires_in",
-                                    ),
-                                )
-                            } else {
-                                match map.next_value() {
-                                    ::std::result::Result::Ok(value) => {
-                                        field_1 = ::std::option::Option::Some(value);
-                                        ::std::result::Result::Ok(())
-                                    }
-                                    ::std::result::Result::Err(error) => {
-                                        ::std::result::Result::Err(error)
-                                    }
+                        },
+                        "expires_in" => if field_1.is_some() {
+                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("expires_in"))
+                        } else {
+                            match map.next_value() {
+                                ::std::result::Result::Ok(value) => {
+                                    field_1 = ::std::option::Option::Some(value);
+                                    ::std::result::Result::Ok(())
                                 }
+                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
                             }
-                        }
-                        "token_type" => {
-                            if field_2.is_some() {
-                                ::std::result::Result::Err(
-                                    <__A::Error as ::serde::de::Error>::duplicate_field(
-                                        "token_type",
-                                    ),
-                                )
-                            } else {
-                                match map.next_value() {
-                                    ::std::result::Result::Ok(value) => {
-                                        field_2 = ::std::option::Option::Some(value);
-                                        ::std::result::Result::Ok(())
-                                    }
-                                    ::std::result::Result::Err(error) => {
-                                        ::std::result::Result::Err(error)
-                                    }
+                        },
+                        "token_type" => if field_2.is_some() {
+                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("token_type"))
+                        } else {
+                            match map.next_value() {
+                                ::std::result::Result::Ok(value) => {
+                                    field_2 = ::std::option::Option::Some(value);
+                                    ::std::result::Result::Ok(())
                                 }
+                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
                             }
-                        }
-                        "scope" => {
-                            if field_3.is_some() {
-                                ::std::result::Result::Err(
-                                    <__A::Error as ::serde::de::Error>::duplicate_field("scope"),
-                                )
-                            } else {
-                                match map.next_value() {
-                                    ::std::result::Result::Ok(value) => {
-                                        field_3 = ::std::option::Option::Some(value);
-                                        ::std::result::Result::Ok(())
-                                    }
-                                    ::std::result::Result::Err(error) => {
-                                        ::std::result::Result::Err(error)
-                                    }
+                        },
+                        "scope" => if field_3.is_some() {
+                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("scope"))
+                        } else {
+                            match map.next_value() {
+                                ::std::result::Result::Ok(value) => {
+                                    field_3 = ::std::option::Option::Some(value);
+                                    ::std::result::Result::Ok(())
                                 }
+                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
                             }
-                        }
+                        },
                         _ => map.next_value::<::serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
                 ::std::result::Result::Ok(ClientCredentialsToken {
-                    access_token: match field_0 {
-                        ::std::option::Option::Some(value) => value,
-                        ::std::option::Option::None => {
-                            ::auth_runtime::de::missing("access_token")?
-                        }
-                    },
-                    expires_in: match field_1 {
-                        ::std::option::Option::Some(value) => value,
-                        ::std::option::Option::None => {
-                            ::auth_runtime::de::missing("expires_in")?
-                        }
-                    },
-                    token_type: match field_2 {
-                        ::std::option::Option::Some(value) => value,
-                        ::std::option::Option::None => {
-                            ::auth_runtime::de::missing("token_type")?
-                        }
-                    },
-                    scope: match field_3 {
-                        ::std::option::Option::Some(value) => value,
-                        ::std::option::Option::None => {
-                            ::auth_runtime::de::missing("scope")?
-                        }
-                    },
+                    access_token: match field_0 { ::std::option::Option::Some(value) => value, ::std::option::Option::None => ::auth_runtime::de::missing("access_token")? },
+                    expires_in: match field_1 { ::std::option::Option::Some(value) => value, ::std::option::Option::None => ::auth_runtime::de::missing("expires_in")? },
+                    token_type: match field_2 { ::std::option::Option::Some(value) => value, ::std::option::Option::None => ::auth_runtime::de::missing("token_type")? },
+                    scope: match field_3 { ::std::option::Option::Some(value) => value, ::std::option::Option::None => ::auth_runtime::de::missing("scope")? },
                 })
             }
         }

@@ -124,171 +124,99 @@ impl<'de> ::serde::Deserialize<'de> for TokenResponse {
         struct __Visitor;
         impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = TokenResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct TokenResponse")
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<TokenResponse, __A::Error> {
-                let mut field_0: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut field_1: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
+                let mut field_0: ::std::option::Option<::std::option::Option<::std::string::String>> = ::std::option::Option::None;
+                let mut field_1: ::std::option::Option<::std::option::Option<::std::string::String>> = ::std::option::Option::None;
                 let mut field_2: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut field_3: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut field_4: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut field_5: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut field_6: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::auth_runtime::de::Key<'de>>()?
-                {
-                    let read: ::std::result::Result<(), __A::Error> = match key.as_str()
-                    {
-                        "access_token" => {
-                            if field_0.is_some() {
-                                ::std::result::Result::Err(
-                                    <__A::Error as ::serde::de::Error>::duplicate_field(
-                                        "access_token",
-                                    ),
-                                )
-                            } else {
-                                match map.next_value() {
-                                    ::std::result::Result::Ok(value) => {
-                                        field_0 = ::std::option::Option::Some(value);
-                                        ::std::result::Result::Ok(())
-                                    }
-                                    ::std::result::Result::Err(error) => {
-                                        ::std::result::Result::Err(error)
-                                    }
+                let mut field_3: ::std::option::Option<::std::option::Option<::std::string::String>> = ::std::option::Option::None;
+                let mut field_4: ::std::option::Option<::std::option::Option<::std::string::String>> = ::std::option::Option::None;
+                let mut field_5: ::std::option::Option<::std::option::Option<::std::string::String>> = ::std::option::Option::None;
+                let mut field_6: ::std::option::Option<::std::option::Option<::std::string::String>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map.next_key::<::auth_runtime::de::Key<'de>>()? {
+                    let read: ::std::result::Result<(), __A::Error> = match key.as_str() {
+                        "access_token" => if field_0.is_some() {
+                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("access_token"))
+                        } else {
+                            match map.next_value() {
+                                ::std::result::Result::Ok(value) => {
+                                    field_0 = ::std::option::Option::Some(value);
+                                    ::std::result::Result::Ok(())
                                 }
+                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
                             }
-                        }
-                        "token_type" => {
-                            if field_1.is_some() {
-                                ::std::result::Result::Err(
-                                    <__A::Error as ::serde::de::Error>::duplicate_field(
-                                        "token_type",
-                                    ),
-                                )
-                            } else {
-                                match map.next_value() {
-                                    ::std::result::Result::Ok(value) => {
-                                        field_1 = ::std::option::Option::Some(value);
-                                        ::std::result::Result::Ok(())
-                                    }
-                                    ::std::result::Result::Err(error) => {
-                                        ::std::result::Result::Err(error)
-                                    }
+                        },
+                        "token_type" => if field_1.is_some() {
+                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("token_type"))
+                        } else {
+                            match map.next_value() {
+                                ::std::result::Result::Ok(value) => {
+                                    field_1 = ::std::option::Option::Some(value);
+                                    ::std::result::Result::Ok(())
                                 }
+                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
                             }
-                        }
-                        "expires_in" => {
-                            if field_2.is_some() {
-                                ::std::result::Result::Err(
-                                    <__A::Error as ::serde::de::Error>::duplicate_field(
-                                        "expires_in",
-                                    ),
-                                )
-                            } else {
-                                match map.next_value() {
-                                    ::std::result::Result::Ok(value) => {
-                                        field_2 = ::std::option::Option::Some(value);
-                                        ::std::result::Result::Ok(())
-                                    }
-                                    ::std::result::Result::Err(error) => {
-                                        ::std::result::Result::Err(error)
-                                    }
+                        },
+                        "expires_in" => if field_2.is_some() {
+                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("expires_in"))
+                        } else {
+                            match map.next_value() {
+                                ::std::result::Result::Ok(value) => {
+                                    field_2 = ::std::option::Option::Some(value);
+                                    ::std::result::Result::Ok(())
                                 }
+                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
                             }
-                        }
-                        "refresh_token" => {
-                            if field_3.is_some() {
-                                ::std::result::Result::Err(
-                                    <__A::Error as ::serde::de::Error>::duplicate_field(
-                                        "refresh_token",
-                                    ),
-                                )
-                            } else {
-                                match map.next_value() {
-                                    ::std::result::Result::Ok(value) => {
-                                        field_3 = ::std::option::Option::Some(value);
-                                        ::std::result::Result::Ok(())
-                                    }
-                                    ::std::result::Result::Err(error) => {
-                                        ::std::result::Result::Err(error)
-                                    }
+                        },
+                        "refresh_token" => if field_3.is_some() {
+                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("refresh_token"))
+                        } else {
+                            match map.next_value() {
+                                ::std::result::Result::Ok(value) => {
+                                    field_3 = ::std::option::Option::Some(value);
+                                    ::std::result::Result::Ok(())
                                 }
+                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
                             }
-                        }
-                        "scope" => {
-                            if field_4.is_some() {
-                                ::std::result::Result::Err(
-                                    <__A::Error as ::serde::de::Error>::duplicate_field("scope"),
-                                )
-                            } else {
-                                match map.next_value() {
-                                    ::std::result::Result::Ok(value) => {
-                                        field_4 = ::std::option::Option::Some(value);
-                                        ::std::result::Result::Ok(())
-                                    }
-                                    ::std::result::Result::Err(error) => {
-                                        ::std::result::Result::Err(error)
-                                    }
+                        },
+                        "scope" => if field_4.is_some() {
+                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("scope"))
+                        } else {
+                            match map.next_value() {
+                                ::std::result::Result::Ok(value) => {
+                                    field_4 = ::std::option::Option::Some(value);
+                                    ::std::result::Result::Ok(())
                                 }
+                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
                             }
-                        }
-                        "grant_type" => {
-                            if field_5.is_some() {
-                                ::std::result::Result::Err(
-                                    <__A::Error as ::serde::de::Error>::duplicate_field(
-                                        "grant_type",
-                                    ),
-                                )
-                            } else {
-                                match map.next_value() {
-                                    ::std::result::Result::Ok(value) => {
-                                        field_5 = ::std::option::Option::Some(value);
-                                        ::std::result::Result::Ok(())
-                                    }
-                                    ::std::result::Result::Err(error) => {
-                                        ::std::result::Result::Err(error)
-                                    }
+                        },
+                        "grant_type" => if field_5.is_some() {
+                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("grant_type"))
+                        } else {
+                            match map.next_value() {
+                                ::std::result::Result::Ok(value) => {
+                                    field_5 = ::std::option::Option::Some(value);
+                                    ::std::result::Result::Ok(())
                                 }
+                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
                             }
-                        }
-                        "created_at" => {
-                            if field_6.is_some() {
-                                ::std::result::Result::Err(
-                                    <__A::Error as ::serde::de::Error>::duplicate_field(
-                                        "created_at",
-                                    ),
-                                )
-                            } else {
-                                match map.next_value() {
-                                    ::std::result::Result::Ok(value) => {
-                                        field_6 = ::std::option::Option::Some(value);
-                                        ::std::result::Result::Ok(())
-                                    }
-                                    ::std::result::Result::Err(error) => {
-                                        ::std::result::Result::Err(error)
-                                    }
+                        },
+                        "created_at" => if field_6.is_some() {
+                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("created_at"))
+                        } else {
+                            match map.next_value() {
+                                ::std::result::Result::Ok(value) => {
+                                    field_6 = ::std::option::Option::Some(value);
+                                    ::std::result::Result::Ok(())
                                 }
+                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
                             }
-                        }
+                        },
                         _ => map.next_value::<::serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
@@ -320,63 +248,39 @@ impl<'de> ::serde::Deserialize<'de> for TokenErrorResponse {
         struct __Visitor;
         impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = TokenErrorResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct TokenErrorResponse")
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
             ) -> ::std::result::Result<TokenErrorResponse, __A::Error> {
-                let mut field_0: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut field_1: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::auth_runtime::de::Key<'de>>()?
-                {
-                    let read: ::std::result::Result<(), __A::Error> = match key.as_str()
-                    {
-                        "error" => {
-                            if field_0.is_some() {
-                                ::std::result::Result::Err(
-                                    <__A::Error as ::serde::de::Error>::duplicate_field("error"),
-                                )
-                            } else {
-                                match map.next_value() {
-                                    ::std::result::Result::Ok(value) => {
-                                        field_0 = ::std::option::Option::Some(value);
-                                        ::std::result::Result::Ok(())
-                                    }
-                                    ::std::result::Result::Err(error) => {
-                                        ::std::result::Result::Err(error)
-                                    }
+                let mut field_0: ::std::option::Option<::std::option::Option<::std::string::String>> = ::std::option::Option::None;
+                let mut field_1: ::std::option::Option<::std::option::Option<::std::string::String>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map.next_key::<::auth_runtime::de::Key<'de>>()? {
+                    let read: ::std::result::Result<(), __A::Error> = match key.as_str() {
+                        "error" => if field_0.is_some() {
+                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("error"))
+                        } else {
+                            match map.next_value() {
+                                ::std::result::Result::Ok(value) => {
+                                    field_0 = ::std::option::Option::Some(value);
+                                    ::std::result::Result::Ok(())
                                 }
+                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
                             }
-                        }
-                        "error_description" => {
-                            if field_1.is_some() {
-                                ::std::result::Result::Err(
-                                    <__A::Error as ::serde::de::Error>::duplicate_field(
-                                        "error_description",
-                                    ),
-                                )
-                            } else {
-                                match map.next_value() {
-                                    ::std::result::Result::Ok(value) => {
-                                        field_1 = ::std::option::Option::Some(value);
-                                        ::std::result::Result::Ok(())
-                                    }
-                                    ::std::result::Result::Err(error) => {
-                                        ::std::result::Result::Err(error)
-                                    }
+                        },
+                        "error_description" => if field_1.is_some() {
+                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("error_description"))
+                        } else {
+                            match map.next_value() {
+                                ::std::result::Result::Ok(value) => {
+                                    field_1 = ::std::option::Option::Some(value);
+                                    ::std::result::Result::Ok(())
                                 }
+                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
                             }
-                        }
+                        },
                         _ => map.next_value::<::serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;

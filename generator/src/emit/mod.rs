@@ -83,22 +83,24 @@ impl Plan {
 
 /// The `types` module of one API: every schema's Rust type.
 pub fn types_file(api: &Api, source_name: &str, plan: &Plan) -> String {
-    format!("{HEADER}\n{}", types_body(api, source_name, plan))
+    // One buffer from the header on: Stripe's module is 8 MB of text.
+    let mut out = format!("{HEADER}\n");
+    types_body(api, source_name, plan, &mut out);
+    out
 }
 
-fn types_body(api: &Api, source_name: &str, plan: &Plan) -> String {
+fn types_body(api: &Api, source_name: &str, plan: &Plan, out: &mut String) {
     let docs = inner_docs(&Docs(vec![format!(
         "Types of {}, from {}.",
         one_line(&api.title),
         docs::code_span(source_name)
     )]));
     let allowed: TokenStream = ALLOWED_LINTS.parse().unwrap_or_default();
-    let mut out = format_tokens(quote! {
+    out.push_str(&format_tokens(quote! {
         #docs
         #![allow(#allowed)]
-    });
-    out.push_str(&types::formatted(api, plan));
-    out
+    }));
+    types::formatted(api, plan, out);
 }
 
 /// One self-contained file for `include!` (a build script's output): the `types` and
@@ -108,7 +110,11 @@ pub fn single_file(api: &Api, source_name: &str, both_directions: bool) -> Strin
     let plan = Plan::new(api, both_directions, false);
     let mut out = format!("{HEADER}\n");
     for (module, body) in [
-        ("types", types_body(api, source_name, &plan)),
+        ("types", {
+            let mut body = String::new();
+            types_body(api, source_name, &plan, &mut body);
+            body
+        }),
         ("client", client_body(api, source_name, &plan)),
     ] {
         out.push_str(&format!("pub mod {module} {{\n"));

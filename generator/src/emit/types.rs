@@ -11,12 +11,12 @@ use super::features::Gate;
 use super::{Plan, format_gated, outer_docs};
 use crate::ir::*;
 
-/// The `types` module's items formatted, each on its own; the types are split into
+/// The `types` module's items formatted, each on its own, appended to `out`; the types are split into
 /// one contiguous run per core and formatted in parallel (token streams are not `Send`,
 /// so each thread builds its own from the shared IR), then joined in order: the output
 /// is the same whatever the number of threads. Each type derives the serde traits the
 /// plan gives it, and is behind its features' `cfg`.
-pub fn formatted(api: &Api, plan: &Plan) -> String {
+pub fn formatted(api: &Api, plan: &Plan, out: &mut String) {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
@@ -33,7 +33,6 @@ pub fn formatted(api: &Api, plan: &Plan) -> String {
         }
         None => Vec::new(),
     };
-    let mut out = String::new();
     std::thread::scope(|scope| {
         let workers: Vec<_> = api
             .types
@@ -50,6 +49,9 @@ pub fn formatted(api: &Api, plan: &Plan) -> String {
                             None => type_def(api, def, directions[id]),
                         };
                         text.push_str(&format_gated(tokens, &cfg(id, &mut parsed)));
+                        if canonical[id].is_none() {
+                            text.push_str(&printed_impls(api, plan, id));
+                        }
                     }
                     text
                 };
@@ -71,7 +73,6 @@ pub fn formatted(api: &Api, plan: &Plan) -> String {
             }
         }
     });
-    out
 }
 
 /// The serde derives of a type that travels `direction`.
@@ -102,33 +103,34 @@ pub fn qualified_type_ref(api: &Api, ty: &TypeRef) -> TokenStream {
 }
 
 pub fn type_ref_in(api: &Api, ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
+    let prefix = if prefix.is_empty() {
+        String::new()
+    } else {
+        prefix.to_string()
+    };
+    // Generated names and std paths only: the text always parses.
+    type_text(api, ty, &prefix).parse().unwrap_or_default()
+}
+
+/// [`type_ref_in`] as text, for the impls printed as text (`deserialize`).
+pub fn type_text(api: &Api, ty: &TypeRef, prefix: &str) -> String {
     match ty {
-        TypeRef::Scalar(scalar) => scalar_type(*scalar),
-        TypeRef::Any => quote!(::serde_json::Value),
-        TypeRef::Binary => quote!(::auth_runtime::Bytes),
-        TypeRef::Format(Format::DateTime) => quote!(::auth_runtime::formats::DateTime),
-        TypeRef::Format(Format::Date) => quote!(::auth_runtime::formats::Date),
-        TypeRef::Format(Format::Uuid) => quote!(::auth_runtime::formats::Uuid),
-        TypeRef::Format(Format::Byte) => quote!(::auth_runtime::formats::Base64),
-        TypeRef::Named(id) => {
-            let name = ident(&api.type_def(*id).name);
-            quote!(#prefix #name)
-        }
-        TypeRef::Boxed(id) => {
-            let name = ident(&api.type_def(*id).name);
-            quote!(::std::boxed::Box<#prefix #name>)
-        }
-        TypeRef::Array(item) => {
-            let item = type_ref_in(api, item, prefix);
-            quote!(::std::vec::Vec<#item>)
-        }
-        TypeRef::Map(value) => {
-            let value = type_ref_in(api, value, prefix);
-            quote!(::std::collections::BTreeMap<::std::string::String, #value>)
-        }
+        TypeRef::Scalar(scalar) => scalar_text(*scalar).to_owned(),
+        TypeRef::Any => "::serde_json::Value".to_owned(),
+        TypeRef::Binary => "::auth_runtime::Bytes".to_owned(),
+        TypeRef::Format(Format::DateTime) => "::auth_runtime::formats::DateTime".to_owned(),
+        TypeRef::Format(Format::Date) => "::auth_runtime::formats::Date".to_owned(),
+        TypeRef::Format(Format::Uuid) => "::auth_runtime::formats::Uuid".to_owned(),
+        TypeRef::Format(Format::Byte) => "::auth_runtime::formats::Base64".to_owned(),
+        TypeRef::Named(id) => format!("{prefix}{}", api.type_def(*id).name),
+        TypeRef::Boxed(id) => format!("::std::boxed::Box<{prefix}{}>", api.type_def(*id).name),
+        TypeRef::Array(item) => format!("::std::vec::Vec<{}>", type_text(api, item, prefix)),
+        TypeRef::Map(value) => format!(
+            "::std::collections::BTreeMap<::std::string::String, {}>",
+            type_text(api, value, prefix)
+        ),
         TypeRef::Nullable(inner) => {
-            let inner = type_ref_in(api, inner, prefix);
-            quote!(::std::option::Option<#inner>)
+            format!("::std::option::Option<{}>", type_text(api, inner, prefix))
         }
     }
 }
@@ -191,9 +193,6 @@ fn struct_def(api: &Api, name: &Ident, s: &Struct, direction: Direction) -> Toke
         }
     });
     let redacted_debug = has_secret.then(|| redacted_debug(name, s));
-    let deserialize = direction
-        .received
-        .then(|| super::deserialize::struct_impl(api, name, s));
     quote! {
         #[derive(#debug ::std::clone::Clone, ::std::cmp::PartialEq #serialize)]
         pub struct #name {
@@ -201,8 +200,26 @@ fn struct_def(api: &Api, name: &Ident, s: &Struct, direction: Direction) -> Toke
             #additional
         }
         #redacted_debug
-        #deserialize
     }
+}
+
+/// The impls of type `id` printed as text rather than formatted (a received struct's
+/// `Deserialize`), each behind the type's `cfg`.
+fn printed_impls(api: &Api, plan: &Plan, id: usize) -> String {
+    let def = &api.types[id];
+    let TypeKind::Struct(s) = &def.kind else {
+        return String::new();
+    };
+    if !plan.directions[id].received {
+        return String::new();
+    }
+    let cfg = plan
+        .features
+        .as_ref()
+        .and_then(|f| f.cfg_text(f.type_gate(TypeId(id))))
+        .map(|cfg| format!("{cfg}\n"))
+        .unwrap_or_default();
+    cfg + &super::deserialize::struct_impl(api, &def.name, s)
 }
 
 /// A struct field; `sent`: with the attributes serde's `Serialize` reads.
@@ -222,11 +239,16 @@ fn struct_field(api: &Api, field: &Field, sent: bool) -> TokenStream {
 }
 
 /// A field's Rust type: an `Option` unless it is required and not nullable.
-pub(super) fn field_type(api: &Api, field: &Field) -> TokenStream {
-    let ty = type_ref(api, &field.ty);
+fn field_type(api: &Api, field: &Field) -> TokenStream {
+    field_type_text(api, field).parse().unwrap_or_default()
+}
+
+/// [`field_type`] as text.
+pub(super) fn field_type_text(api: &Api, field: &Field) -> String {
+    let ty = type_text(api, &field.ty, "");
     match field.presence {
         Presence::Required => ty,
-        Presence::RequiredNullable | Presence::Optional => quote!(::std::option::Option<#ty>),
+        Presence::RequiredNullable | Presence::Optional => format!("::std::option::Option<{ty}>"),
     }
 }
 
@@ -424,14 +446,18 @@ fn literal_tokens(value: Literal) -> TokenStream {
 }
 
 fn scalar_type(scalar: Scalar) -> TokenStream {
+    scalar_text(scalar).parse().unwrap_or_default()
+}
+
+fn scalar_text(scalar: Scalar) -> &'static str {
     match scalar {
-        Scalar::Bool => quote!(bool),
-        Scalar::I32 => quote!(i32),
-        Scalar::I64 => quote!(i64),
-        Scalar::U64 => quote!(u64),
-        Scalar::F32 => quote!(f32),
-        Scalar::F64 => quote!(f64),
-        Scalar::String => quote!(::std::string::String),
-        Scalar::Unit => quote!(()),
+        Scalar::Bool => "bool",
+        Scalar::I32 => "i32",
+        Scalar::I64 => "i64",
+        Scalar::U64 => "u64",
+        Scalar::F32 => "f32",
+        Scalar::F64 => "f64",
+        Scalar::String => "::std::string::String",
+        Scalar::Unit => "()",
     }
 }
