@@ -89,6 +89,8 @@ impl Client {
     pub fn http(&self) -> &::auth_runtime::Http {
         self.api.http()
     }
+}
+impl Client {
     /// `POST /oauth/token`
     ///
     /// Authorization: none.

@@ -108,6 +108,8 @@ impl Client {
     pub fn http(&self) -> &::auth_runtime::Http {
         self.api.http()
     }
+}
+impl Client {
     /// Token
     ///
     /// `POST /api/partners/v2.0/auth/token`
@@ -133,6 +135,8 @@ impl Client {
                 ::auth_runtime::lenient_json,
             )
     }
+}
+impl Client {
     /// Get Access Token
     ///
     /// Generate an OAuth2 access token for API authentication.

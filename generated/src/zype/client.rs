@@ -73,6 +73,8 @@ impl Client {
     pub fn http(&self) -> &::auth_runtime::Http {
         self.api.http()
     }
+}
+impl Client {
     /// Retrieving an Access Token
     ///
     /// The password grant flow allows you to pass in a user’s username (email address) and password to get an access token in return.

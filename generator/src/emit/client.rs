@@ -25,10 +25,12 @@ pub(super) fn item_names(api: &Api) -> (Namespace, Vec<Option<String>>) {
     (taken, scheme_names)
 }
 
-pub fn items(api: &Api, features: Option<&Features>) -> TokenStream {
+/// The module's items in pieces, each formatted on its own: the server, the client and
+/// its own methods; one piece per operation; the auth flows and scheme clients.
+pub fn items(api: &Api, features: Option<&Features>) -> Vec<TokenStream> {
     let server = super::servers::server_enum(api);
     let (mut taken, scheme_names) = item_names(api);
-    let (methods, operation_items) = super::operations::operations(api, &mut taken, features);
+    let operations = super::operations::operations(api, &mut taken, features);
     let setters = api
         .security_schemes
         .iter()
@@ -36,7 +38,7 @@ pub fn items(api: &Api, features: Option<&Features>) -> TokenStream {
         .map(|(scheme, name)| setter(api, scheme, name.as_deref()));
     let flows = super::flows::items(api);
     let schemes = super::schemes::items(api, &scheme_names);
-    quote! {
+    let client = quote! {
         #server
 
         /// Calls this API's operations, typed; credentials are set per security scheme.
@@ -73,14 +75,12 @@ pub fn items(api: &Api, features: Option<&Features>) -> TokenStream {
             pub fn http(&self) -> &::auth_runtime::Http {
                 self.api.http()
             }
-
-            #methods
         }
-
-        #operation_items
-        #flows
-        #schemes
-    }
+    };
+    let mut pieces = vec![client];
+    pieces.extend(operations);
+    pieces.extend([flows, schemes]);
+    pieces
 }
 
 /// `with_<scheme>`: the credentials of one security scheme, typed by its kind.

@@ -234,10 +234,12 @@ fn client_body(api: &Api, source_name: &str, plan: &Plan) -> String {
         docs::code_span(source_name)
     )]));
     let allowed: TokenStream = ALLOWED_LINTS.parse().unwrap_or_default();
-    let items = client::items(api, plan.features.as_ref());
-    format_tokens(quote! {
+    let mut out = format_tokens(quote! {
         #docs
         #![allow(#allowed)]
-        #items
-    })
+    });
+    for piece in client::items(api, plan.features.as_ref()) {
+        out.push_str(&format_tokens(piece));
+    }
+    out
 }

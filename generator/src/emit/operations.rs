@@ -27,16 +27,16 @@ struct ItemNames {
     body: syn::Ident,
 }
 
-/// The methods (for `impl Client`) and the items they use (response, error and body
-/// enums), for every operation that is not a webhook.
-/// Each behind its operation's features, when there are features.
+/// For every operation that is not a webhook: its method in an `impl Client` block of
+/// its own and the items it uses (response, error and body enums), each behind the
+/// operation's features when there are features. One piece per operation, so that each
+/// is formatted on its own (Stripe's client is 22k lines).
 pub fn operations(
     api: &Api,
     taken: &mut Namespace,
     features: Option<&Features>,
-) -> (TokenStream, TokenStream) {
-    let mut methods = TokenStream::new();
-    let mut items = TokenStream::new();
+) -> Vec<TokenStream> {
+    let mut pieces = Vec::new();
     for (index, operation) in api.operations.iter().enumerate() {
         if operation.webhook {
             continue;
@@ -54,7 +54,12 @@ pub fn operations(
         let failure = Outcome::failure(operation);
         let body = operation.request_body.as_ref();
         let gate = features.map(|f| (f, f.operation(index)));
-        methods.extend(method(api, operation, &names, (&success, &failure), gate));
+        let method = method(api, operation, &names, (&success, &failure), gate);
+        let mut items = quote! {
+            impl Client {
+                #method
+            }
+        };
         let mut item = |tokens: TokenStream| {
             if !tokens.is_empty() {
                 items.extend(cfg.clone());
@@ -66,8 +71,9 @@ pub fn operations(
         if let Some(body) = body.filter(|b| b.contents.len() > 1) {
             item(request_bodies::body_enum(api, &names.body, body));
         }
+        pieces.push(items);
     }
-    (methods, items)
+    pieces
 }
 
 fn method(
