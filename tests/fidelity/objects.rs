@@ -75,3 +75,12 @@ fn additional_properties_are_kept_typed() {
     let error = serde_json::from_value::<Labels>(json!({"name": "n", "x": "one"})).unwrap_err();
     assert!(error.to_string().contains("expected i64"), "{error}");
 }
+
+#[test]
+fn a_struct_of_other_properties_only_keeps_them_all() {
+    let value = json!({"a": "x", "b": "y"});
+    let metadata: Metadata = serde_json::from_value(value.clone()).expect("decodes");
+    assert_eq!(metadata.additional_properties.len(), 2);
+    assert_eq!(serde_json::to_value(&metadata).expect("encodes"), value);
+    assert!(serde_json::from_value::<Metadata>(json!({"a": 1})).is_err());
+}

@@ -105,21 +105,33 @@ pub fn struct_impl(api: &Api, name: &str, s: &Struct) -> String {
 /// `?`: each early return drops every slot, so one return point instead of one per
 /// field checks a fifth faster.
 fn read_loop(w: &mut String, s: &Struct) {
-    if s.fields.is_empty() && s.additional.is_none() {
-        line(
-            w,
-            4,
-            "while let ::std::option::Option::Some(_key) = map.next_key::<::auth_runtime::de::Key<'de>>()? {",
-        );
-        line(w, 5, "map.next_value::<::serde::de::IgnoredAny>()?;");
-        line(w, 4, "}");
-        return;
-    }
+    let key = if s.fields.is_empty() && s.additional.is_none() {
+        "_key"
+    } else {
+        "key"
+    };
     line(
         w,
         4,
-        "while let ::std::option::Option::Some(key) = map.next_key::<::auth_runtime::de::Key<'de>>()? {",
+        &format!(
+            "while let ::std::option::Option::Some({key}) = map.next_key::<::auth_runtime::de::Key<'de>>()? {{"
+        ),
     );
+    // With no listed field there is nothing to match: every entry is kept or skipped.
+    if s.fields.is_empty() {
+        if s.additional.is_some() {
+            line(w, 5, "let value = map.next_value()?;");
+            line(
+                w,
+                5,
+                "additional_properties.insert(key.into_string(), value);",
+            );
+        } else {
+            line(w, 5, "map.next_value::<::serde::de::IgnoredAny>()?;");
+        }
+        line(w, 4, "}");
+        return;
+    }
     line(
         w,
         5,
