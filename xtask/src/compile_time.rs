@@ -135,7 +135,7 @@ fn describe(usage: &Usage) -> String {
 }
 
 /// The run of median CPU time.
-fn median(runs: &mut [Usage]) -> Usage {
+pub fn median(runs: &mut [Usage]) -> Usage {
     runs.sort_by_key(|usage| usage.cpu);
     runs[runs.len() / 2]
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::codegen::{specs, workspace_root};
-use crate::compile_time::{Usage, measure};
+use crate::compile_time::{Usage, measure, median};
 use crate::workspace::cargo_program;
 
 const PROGENITOR_VERSION: &str = "0.15.1";
@@ -125,8 +125,7 @@ fn quiet(mut command: Command) -> Command {
 }
 
 fn median_ms(runs: &mut [Usage]) -> f64 {
-    runs.sort_by_key(|usage| usage.cpu);
-    runs[runs.len() / 2].cpu.as_secs_f64() * 1000.0
+    median(runs).cpu.as_secs_f64() * 1000.0
 }
 
 /// Our tool, built as users install it (release).
