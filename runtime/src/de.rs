@@ -1,5 +1,6 @@
 //! What the `Deserialize` impls that generated code writes out share: the key of an
-//! object's entry, and the value of a required field that is missing. Generated
+//! object's entry, reading an entry's value into its field's slot, and the value of a
+//! required field that is missing. Generated
 //! structs read objects with one `match` on the key instead of serde's derive, which
 //! also generates a field enum, its visitor and a reader of arrays; a crate of
 //! thousands of types (Stripe's) type-checks in a fraction of the time.
@@ -61,6 +62,31 @@ impl<'de> Deserialize<'de> for Key<'de> {
 /// `Option` (as serde's derive reads it), else the error ``missing field `field` ``.
 pub fn missing<'de, T: Deserialize<'de>, E: de::Error>(field: &'static str) -> Result<T, E> {
     T::deserialize(Missing(field, PhantomData))
+}
+
+/// Reads the value of the entry whose key is `field` into `slot`: ``duplicate field
+/// `field` `` when the slot already holds one.
+pub fn read<'de, A: de::MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    field: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(<A::Error as de::Error>::duplicate_field(field));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// The value read for the required field `field`, or what [`missing`] gives.
+pub fn required<'de, T: Deserialize<'de>, E: de::Error>(
+    slot: Option<T>,
+    field: &'static str,
+) -> Result<T, E> {
+    match slot {
+        Some(value) => Ok(value),
+        None => missing(field),
+    }
 }
 
 /// Where a missing field's value is read from: nothing but `None`.
@@ -135,5 +161,40 @@ mod tests {
         assert_eq!(error.to_string(), "missing field `count`");
         let error = missing::<serde_json::Value, serde_json::Error>("any").unwrap_err();
         assert_eq!(error.to_string(), "missing field `any`");
+    }
+
+    #[test]
+    fn a_slot_is_read_once_and_a_required_field_must_be_there() {
+        struct Once(Vec<u8>);
+        impl<'de> Deserialize<'de> for Once {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct OnceVisitor;
+                impl<'de> Visitor<'de> for OnceVisitor {
+                    type Value = Once;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str("an object")
+                    }
+                    fn visit_map<A: de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> Result<Once, A::Error> {
+                        let mut slot = None;
+                        while map.next_key::<Key<'de>>()?.is_some() {
+                            read(&mut map, &mut slot, "n")?;
+                        }
+                        Ok(Once(required(slot, "n")?))
+                    }
+                }
+                deserializer.deserialize_map(OnceVisitor)
+            }
+        }
+        let once: Once = serde_json::from_str(r#"{"n": [1, 2]}"#).unwrap();
+        assert_eq!(once.0, [1, 2]);
+        let twice = serde_json::from_str::<Once>(r#"{"n": [1], "n": [2]}"#)
+            .err()
+            .unwrap();
+        assert_eq!(twice.to_string(), "duplicate field `n` at line 1 column 14");
+        let none = serde_json::from_str::<Once>("{}").err().unwrap();
+        assert_eq!(none.to_string(), "missing field `n` at line 1 column 2");
     }
 }

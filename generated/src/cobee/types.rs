@@ -49,37 +49,24 @@ impl<'de> ::serde::Deserialize<'de> for Error {
                 let mut field_0: ::std::option::Option<i32> = ::std::option::Option::None;
                 let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map.next_key::<::auth_runtime::de::Key<'de>>()? {
-                    let read: ::std::result::Result<(), __A::Error> = match key.as_str() {
-                        "error" => if field_0.is_some() {
-                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("error"))
-                        } else {
-                            match map.next_value() {
-                                ::std::result::Result::Ok(value) => {
-                                    field_0 = ::std::option::Option::Some(value);
-                                    ::std::result::Result::Ok(())
-                                }
-                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
-                            }
-                        },
-                        "message" => if field_1.is_some() {
-                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("message"))
-                        } else {
-                            match map.next_value() {
-                                ::std::result::Result::Ok(value) => {
-                                    field_1 = ::std::option::Option::Some(value);
-                                    ::std::result::Result::Ok(())
-                                }
-                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
-                            }
-                        },
+                    let read: ::std::result::Result<(), __A::Error> = match field_index(key.as_str()) {
+                        0 => ::auth_runtime::de::read(&mut map, &mut field_0, "error"),
+                        1 => ::auth_runtime::de::read(&mut map, &mut field_1, "message"),
                         _ => map.next_value::<::serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
                 ::std::result::Result::Ok(Error {
-                    error: match field_0 { ::std::option::Option::Some(value) => value, ::std::option::Option::None => ::auth_runtime::de::missing("error")? },
-                    message: match field_1 { ::std::option::Option::Some(value) => value, ::std::option::Option::None => ::auth_runtime::de::missing("message")? },
+                    error: ::auth_runtime::de::required(field_0, "error")?,
+                    message: ::auth_runtime::de::required(field_1, "message")?,
                 })
+            }
+        }
+        fn field_index(key: &str) -> usize {
+            match key {
+                "error" => 0,
+                "message" => 1,
+                _ => usize::MAX,
             }
         }
         deserializer.deserialize_map(__Visitor)
@@ -121,40 +108,10 @@ impl<'de> ::serde::Deserialize<'de> for PostOauthTokenResponse {
                 let mut field_1: ::std::option::Option<::std::option::Option<::std::string::String>> = ::std::option::Option::None;
                 let mut field_2: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map.next_key::<::auth_runtime::de::Key<'de>>()? {
-                    let read: ::std::result::Result<(), __A::Error> = match key.as_str() {
-                        "accessToken" => if field_0.is_some() {
-                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("accessToken"))
-                        } else {
-                            match map.next_value() {
-                                ::std::result::Result::Ok(value) => {
-                                    field_0 = ::std::option::Option::Some(value);
-                                    ::std::result::Result::Ok(())
-                                }
-                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
-                            }
-                        },
-                        "tokenType" => if field_1.is_some() {
-                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("tokenType"))
-                        } else {
-                            match map.next_value() {
-                                ::std::result::Result::Ok(value) => {
-                                    field_1 = ::std::option::Option::Some(value);
-                                    ::std::result::Result::Ok(())
-                                }
-                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
-                            }
-                        },
-                        "expiresIn" => if field_2.is_some() {
-                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("expiresIn"))
-                        } else {
-                            match map.next_value() {
-                                ::std::result::Result::Ok(value) => {
-                                    field_2 = ::std::option::Option::Some(value);
-                                    ::std::result::Result::Ok(())
-                                }
-                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
-                            }
-                        },
+                    let read: ::std::result::Result<(), __A::Error> = match field_index(key.as_str()) {
+                        0 => ::auth_runtime::de::read(&mut map, &mut field_0, "accessToken"),
+                        1 => ::auth_runtime::de::read(&mut map, &mut field_1, "tokenType"),
+                        2 => ::auth_runtime::de::read(&mut map, &mut field_2, "expiresIn"),
                         _ => map.next_value::<::serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
@@ -164,6 +121,14 @@ impl<'de> ::serde::Deserialize<'de> for PostOauthTokenResponse {
                     token_type: field_1.unwrap_or_default(),
                     expires_in: field_2.unwrap_or_default(),
                 })
+            }
+        }
+        fn field_index(key: &str) -> usize {
+            match key {
+                "accessToken" => 0,
+                "tokenType" => 1,
+                "expiresIn" => 2,
+                _ => usize::MAX,
             }
         }
         deserializer.deserialize_map(__Visitor)

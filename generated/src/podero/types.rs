@@ -80,73 +80,33 @@ impl<'de> ::serde::Deserialize<'de> for TokenOutput {
                 let mut field_3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map.next_key::<::auth_runtime::de::Key<'de>>()? {
-                    let read: ::std::result::Result<(), __A::Error> = match key.as_str() {
-                        "access_token" => if field_0.is_some() {
-                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("access_token"))
-                        } else {
-                            match map.next_value() {
-                                ::std::result::Result::Ok(value) => {
-                                    field_0 = ::std::option::Option::Some(value);
-                                    ::std::result::Result::Ok(())
-                                }
-                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
-                            }
-                        },
-                        "expires_in" => if field_1.is_some() {
-                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("expires_in"))
-                        } else {
-                            match map.next_value() {
-                                ::std::result::Result::Ok(value) => {
-                                    field_1 = ::std::option::Option::Some(value);
-                                    ::std::result::Result::Ok(())
-                                }
-                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
-                            }
-                        },
-                        "token_type" => if field_2.is_some() {
-                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("token_type"))
-                        } else {
-                            match map.next_value() {
-                                ::std::result::Result::Ok(value) => {
-                                    field_2 = ::std::option::Option::Some(value);
-                                    ::std::result::Result::Ok(())
-                                }
-                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
-                            }
-                        },
-                        "scope" => if field_3.is_some() {
-                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("scope"))
-                        } else {
-                            match map.next_value() {
-                                ::std::result::Result::Ok(value) => {
-                                    field_3 = ::std::option::Option::Some(value);
-                                    ::std::result::Result::Ok(())
-                                }
-                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
-                            }
-                        },
-                        "refresh_token" => if field_4.is_some() {
-                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("refresh_token"))
-                        } else {
-                            match map.next_value() {
-                                ::std::result::Result::Ok(value) => {
-                                    field_4 = ::std::option::Option::Some(value);
-                                    ::std::result::Result::Ok(())
-                                }
-                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
-                            }
-                        },
+                    let read: ::std::result::Result<(), __A::Error> = match field_index(key.as_str()) {
+                        0 => ::auth_runtime::de::read(&mut map, &mut field_0, "access_token"),
+                        1 => ::auth_runtime::de::read(&mut map, &mut field_1, "expires_in"),
+                        2 => ::auth_runtime::de::read(&mut map, &mut field_2, "token_type"),
+                        3 => ::auth_runtime::de::read(&mut map, &mut field_3, "scope"),
+                        4 => ::auth_runtime::de::read(&mut map, &mut field_4, "refresh_token"),
                         _ => map.next_value::<::serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
                 ::std::result::Result::Ok(TokenOutput {
-                    access_token: match field_0 { ::std::option::Option::Some(value) => value, ::std::option::Option::None => ::auth_runtime::de::missing("access_token")? },
-                    expires_in: match field_1 { ::std::option::Option::Some(value) => value, ::std::option::Option::None => ::auth_runtime::de::missing("expires_in")? },
-                    token_type: match field_2 { ::std::option::Option::Some(value) => value, ::std::option::Option::None => ::auth_runtime::de::missing("token_type")? },
-                    scope: match field_3 { ::std::option::Option::Some(value) => value, ::std::option::Option::None => ::auth_runtime::de::missing("scope")? },
-                    refresh_token: match field_4 { ::std::option::Option::Some(value) => value, ::std::option::Option::None => ::auth_runtime::de::missing("refresh_token")? },
+                    access_token: ::auth_runtime::de::required(field_0, "access_token")?,
+                    expires_in: ::auth_runtime::de::required(field_1, "expires_in")?,
+                    token_type: ::auth_runtime::de::required(field_2, "token_type")?,
+                    scope: ::auth_runtime::de::required(field_3, "scope")?,
+                    refresh_token: ::auth_runtime::de::required(field_4, "refresh_token")?,
                 })
+            }
+        }
+        fn field_index(key: &str) -> usize {
+            match key {
+                "access_token" => 0,
+                "expires_in" => 1,
+                "token_type" => 2,
+                "scope" => 3,
+                "refresh_token" => 4,
+                _ => usize::MAX,
             }
         }
         deserializer.deserialize_map(__Visitor)
@@ -203,61 +163,30 @@ impl<'de> ::serde::Deserialize<'de> for ClientCredentialsToken {
                 let mut field_2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map.next_key::<::auth_runtime::de::Key<'de>>()? {
-                    let read: ::std::result::Result<(), __A::Error> = match key.as_str() {
-                        "access_token" => if field_0.is_some() {
-                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("access_token"))
-                        } else {
-                            match map.next_value() {
-                                ::std::result::Result::Ok(value) => {
-                                    field_0 = ::std::option::Option::Some(value);
-                                    ::std::result::Result::Ok(())
-                                }
-                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
-                            }
-                        },
-                        "expires_in" => if field_1.is_some() {
-                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("expires_in"))
-                        } else {
-                            match map.next_value() {
-                                ::std::result::Result::Ok(value) => {
-                                    field_1 = ::std::option::Option::Some(value);
-                                    ::std::result::Result::Ok(())
-                                }
-                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
-                            }
-                        },
-                        "token_type" => if field_2.is_some() {
-                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("token_type"))
-                        } else {
-                            match map.next_value() {
-                                ::std::result::Result::Ok(value) => {
-                                    field_2 = ::std::option::Option::Some(value);
-                                    ::std::result::Result::Ok(())
-                                }
-                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
-                            }
-                        },
-                        "scope" => if field_3.is_some() {
-                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("scope"))
-                        } else {
-                            match map.next_value() {
-                                ::std::result::Result::Ok(value) => {
-                                    field_3 = ::std::option::Option::Some(value);
-                                    ::std::result::Result::Ok(())
-                                }
-                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
-                            }
-                        },
+                    let read: ::std::result::Result<(), __A::Error> = match field_index(key.as_str()) {
+                        0 => ::auth_runtime::de::read(&mut map, &mut field_0, "access_token"),
+                        1 => ::auth_runtime::de::read(&mut map, &mut field_1, "expires_in"),
+                        2 => ::auth_runtime::de::read(&mut map, &mut field_2, "token_type"),
+                        3 => ::auth_runtime::de::read(&mut map, &mut field_3, "scope"),
                         _ => map.next_value::<::serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
                 ::std::result::Result::Ok(ClientCredentialsToken {
-                    access_token: match field_0 { ::std::option::Option::Some(value) => value, ::std::option::Option::None => ::auth_runtime::de::missing("access_token")? },
-                    expires_in: match field_1 { ::std::option::Option::Some(value) => value, ::std::option::Option::None => ::auth_runtime::de::missing("expires_in")? },
-                    token_type: match field_2 { ::std::option::Option::Some(value) => value, ::std::option::Option::None => ::auth_runtime::de::missing("token_type")? },
-                    scope: match field_3 { ::std::option::Option::Some(value) => value, ::std::option::Option::None => ::auth_runtime::de::missing("scope")? },
+                    access_token: ::auth_runtime::de::required(field_0, "access_token")?,
+                    expires_in: ::auth_runtime::de::required(field_1, "expires_in")?,
+                    token_type: ::auth_runtime::de::required(field_2, "token_type")?,
+                    scope: ::auth_runtime::de::required(field_3, "scope")?,
                 })
+            }
+        }
+        fn field_index(key: &str) -> usize {
+            match key {
+                "access_token" => 0,
+                "expires_in" => 1,
+                "token_type" => 2,
+                "scope" => 3,
+                _ => usize::MAX,
             }
         }
         deserializer.deserialize_map(__Visitor)

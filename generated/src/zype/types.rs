@@ -139,84 +139,14 @@ impl<'de> ::serde::Deserialize<'de> for TokenResponse {
                 let mut field_5: ::std::option::Option<::std::option::Option<::std::string::String>> = ::std::option::Option::None;
                 let mut field_6: ::std::option::Option<::std::option::Option<::std::string::String>> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map.next_key::<::auth_runtime::de::Key<'de>>()? {
-                    let read: ::std::result::Result<(), __A::Error> = match key.as_str() {
-                        "access_token" => if field_0.is_some() {
-                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("access_token"))
-                        } else {
-                            match map.next_value() {
-                                ::std::result::Result::Ok(value) => {
-                                    field_0 = ::std::option::Option::Some(value);
-                                    ::std::result::Result::Ok(())
-                                }
-                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
-                            }
-                        },
-                        "token_type" => if field_1.is_some() {
-                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("token_type"))
-                        } else {
-                            match map.next_value() {
-                                ::std::result::Result::Ok(value) => {
-                                    field_1 = ::std::option::Option::Some(value);
-                                    ::std::result::Result::Ok(())
-                                }
-                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
-                            }
-                        },
-                        "expires_in" => if field_2.is_some() {
-                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("expires_in"))
-                        } else {
-                            match map.next_value() {
-                                ::std::result::Result::Ok(value) => {
-                                    field_2 = ::std::option::Option::Some(value);
-                                    ::std::result::Result::Ok(())
-                                }
-                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
-                            }
-                        },
-                        "refresh_token" => if field_3.is_some() {
-                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("refresh_token"))
-                        } else {
-                            match map.next_value() {
-                                ::std::result::Result::Ok(value) => {
-                                    field_3 = ::std::option::Option::Some(value);
-                                    ::std::result::Result::Ok(())
-                                }
-                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
-                            }
-                        },
-                        "scope" => if field_4.is_some() {
-                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("scope"))
-                        } else {
-                            match map.next_value() {
-                                ::std::result::Result::Ok(value) => {
-                                    field_4 = ::std::option::Option::Some(value);
-                                    ::std::result::Result::Ok(())
-                                }
-                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
-                            }
-                        },
-                        "grant_type" => if field_5.is_some() {
-                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("grant_type"))
-                        } else {
-                            match map.next_value() {
-                                ::std::result::Result::Ok(value) => {
-                                    field_5 = ::std::option::Option::Some(value);
-                                    ::std::result::Result::Ok(())
-                                }
-                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
-                            }
-                        },
-                        "created_at" => if field_6.is_some() {
-                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("created_at"))
-                        } else {
-                            match map.next_value() {
-                                ::std::result::Result::Ok(value) => {
-                                    field_6 = ::std::option::Option::Some(value);
-                                    ::std::result::Result::Ok(())
-                                }
-                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
-                            }
-                        },
+                    let read: ::std::result::Result<(), __A::Error> = match field_index(key.as_str()) {
+                        0 => ::auth_runtime::de::read(&mut map, &mut field_0, "access_token"),
+                        1 => ::auth_runtime::de::read(&mut map, &mut field_1, "token_type"),
+                        2 => ::auth_runtime::de::read(&mut map, &mut field_2, "expires_in"),
+                        3 => ::auth_runtime::de::read(&mut map, &mut field_3, "refresh_token"),
+                        4 => ::auth_runtime::de::read(&mut map, &mut field_4, "scope"),
+                        5 => ::auth_runtime::de::read(&mut map, &mut field_5, "grant_type"),
+                        6 => ::auth_runtime::de::read(&mut map, &mut field_6, "created_at"),
                         _ => map.next_value::<::serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
@@ -230,6 +160,18 @@ impl<'de> ::serde::Deserialize<'de> for TokenResponse {
                     grant_type: field_5.unwrap_or_default(),
                     created_at: field_6.unwrap_or_default(),
                 })
+            }
+        }
+        fn field_index(key: &str) -> usize {
+            match key {
+                "access_token" => 0,
+                "token_type" => 1,
+                "expires_in" => 2,
+                "refresh_token" => 3,
+                "scope" => 4,
+                "grant_type" => 5,
+                "created_at" => 6,
+                _ => usize::MAX,
             }
         }
         deserializer.deserialize_map(__Visitor)
@@ -258,29 +200,9 @@ impl<'de> ::serde::Deserialize<'de> for TokenErrorResponse {
                 let mut field_0: ::std::option::Option<::std::option::Option<::std::string::String>> = ::std::option::Option::None;
                 let mut field_1: ::std::option::Option<::std::option::Option<::std::string::String>> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map.next_key::<::auth_runtime::de::Key<'de>>()? {
-                    let read: ::std::result::Result<(), __A::Error> = match key.as_str() {
-                        "error" => if field_0.is_some() {
-                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("error"))
-                        } else {
-                            match map.next_value() {
-                                ::std::result::Result::Ok(value) => {
-                                    field_0 = ::std::option::Option::Some(value);
-                                    ::std::result::Result::Ok(())
-                                }
-                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
-                            }
-                        },
-                        "error_description" => if field_1.is_some() {
-                            ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field("error_description"))
-                        } else {
-                            match map.next_value() {
-                                ::std::result::Result::Ok(value) => {
-                                    field_1 = ::std::option::Option::Some(value);
-                                    ::std::result::Result::Ok(())
-                                }
-                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
-                            }
-                        },
+                    let read: ::std::result::Result<(), __A::Error> = match field_index(key.as_str()) {
+                        0 => ::auth_runtime::de::read(&mut map, &mut field_0, "error"),
+                        1 => ::auth_runtime::de::read(&mut map, &mut field_1, "error_description"),
                         _ => map.next_value::<::serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
@@ -289,6 +211,13 @@ impl<'de> ::serde::Deserialize<'de> for TokenErrorResponse {
                     error: field_0.unwrap_or_default(),
                     error_description: field_1.unwrap_or_default(),
                 })
+            }
+        }
+        fn field_index(key: &str) -> usize {
+            match key {
+                "error" => 0,
+                "error_description" => 1,
+                _ => usize::MAX,
             }
         }
         deserializer.deserialize_map(__Visitor)

@@ -1,5 +1,7 @@
 //! Type definitions: structs, enums, unions and aliases, with the serde attributes
-//! that make them say exactly what the document says on the wire.
+//! that make them say exactly what the document says on the wire. Structs, string
+//! enums (`string_enums`) and aliases are printed as text (`printer`); scalar enums,
+//! unions and newtypes are built as tokens and formatted.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -8,11 +10,12 @@ use std::collections::HashMap;
 
 use super::direction::Direction;
 use super::features::Gate;
+use super::printer::{derive, doc_comments, fmt_impl, line, literal};
 use super::{Plan, format_gated, outer_docs};
 use crate::ir::*;
 
-/// The `types` module's items formatted, each on its own, appended to `out`; the types are split into
-/// one contiguous run per core and formatted in parallel (token streams are not `Send`,
+/// The `types` module's items, each printed or formatted on its own, appended to `out`;
+/// the types are split into one contiguous run per core and emitted in parallel (token streams are not `Send`,
 /// so each thread builds its own from the shared IR), then joined in order: the output
 /// is the same whatever the number of threads. Each type derives the serde traits the
 /// plan gives it, and is behind its features' `cfg`.
@@ -21,7 +24,7 @@ pub fn formatted(api: &Api, plan: &Plan, out: &mut String) {
         .map_or(1, |n| n.get())
         .min(8);
     let chunk = api.types.len().div_ceil(threads).max(256);
-    let (canonical, directions) = (&plan.canonical, &plan.directions);
+    let directions = &plan.directions;
     // Each distinct gate's attribute is parsed once per thread (syn's are not `Send`).
     let cfg = |id: usize, parsed: &mut HashMap<Gate, Vec<syn::Attribute>>| match &plan.features {
         Some(features) => {
@@ -44,13 +47,9 @@ pub fn formatted(api: &Api, plan: &Plan, out: &mut String) {
                     let mut parsed = HashMap::new();
                     for (offset, def) in defs.iter().enumerate() {
                         let id = index * chunk + offset;
-                        let tokens = match canonical[id] {
-                            Some(first) => alias_of(api, def, first),
-                            None => type_def(api, def, directions[id]),
-                        };
-                        text.push_str(&format_gated(tokens, &cfg(id, &mut parsed)));
-                        if canonical[id].is_none() {
-                            text.push_str(&printed_impls(api, plan, id));
+                        if !printed(api, plan, id, &mut text) {
+                            let tokens = type_def(api, def, directions[id]);
+                            text.push_str(&format_gated(tokens, &cfg(id, &mut parsed)));
                         }
                     }
                     text
@@ -137,22 +136,22 @@ pub fn type_text(api: &Api, ty: &TypeRef, prefix: &str) -> String {
 
 /// `pub type Name = First;`: a type identical to an earlier one (see `dedup`), with its
 /// own documentation.
-fn alias_of(api: &Api, def: &TypeDef, first: TypeId) -> TokenStream {
-    let docs = outer_docs(&def.docs);
-    let name = ident(&def.name);
-    let first = ident(&api.type_def(first).name);
-    quote! {
-        #docs
-        pub type #name = #first;
-    }
+fn alias_of(out: &mut String, api: &Api, def: &TypeDef, first: TypeId, cfg: Option<&str>) {
+    doc_comments(out, 0, &def.docs);
+    cfg_line(out, cfg);
+    line(
+        out,
+        0,
+        &format!("pub type {} = {};", def.name, api.type_def(first).name),
+    );
 }
 
 fn type_def(api: &Api, def: &TypeDef, direction: Direction) -> TokenStream {
     let docs = outer_docs(&def.docs);
     let name = ident(&def.name);
     let body = match &def.kind {
-        TypeKind::Struct(s) => struct_def(api, &name, s, direction),
-        TypeKind::StringEnum { variants, open } => string_enum(&name, variants, *open, direction),
+        // Printed as text (`printed`).
+        TypeKind::Struct(_) | TypeKind::StringEnum { .. } => TokenStream::new(),
         TypeKind::ScalarEnum { repr, values } => scalar_enum(&name, *repr, values, direction),
         TypeKind::Union(union) => super::unions::union_def(api, &name, union, direction),
         TypeKind::Alias(target) => {
@@ -175,75 +174,118 @@ fn type_def(api: &Api, def: &TypeDef, direction: Direction) -> TokenStream {
 
 /// A struct: `Serialize` derived when it is sent (serde's attributes say how), and
 /// `Deserialize` written out when it is received (`deserialize`).
-fn struct_def(api: &Api, name: &Ident, s: &Struct, direction: Direction) -> TokenStream {
+fn struct_def(
+    out: &mut String,
+    api: &Api,
+    def: &TypeDef,
+    s: &Struct,
+    direction: Direction,
+    cfg: Option<&str>,
+) {
     let has_secret = s.fields.iter().any(|f| f.secret);
-    let debug = (!has_secret).then(|| quote!(::std::fmt::Debug,));
-    let serialize = direction.sent.then(|| quote!(, ::serde::Serialize));
-    let fields = s
-        .fields
-        .iter()
-        .map(|field| struct_field(api, field, direction.sent));
-    let additional = s.additional.as_ref().map(|value| {
-        let value = type_ref(api, value);
-        let flatten = direction.sent.then(|| quote!(#[serde(flatten)]));
-        quote! {
-            /// Properties not listed in the document (`additionalProperties`).
-            #flatten
-            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #value>,
+    let mut derives = Vec::with_capacity(4);
+    if !has_secret {
+        derives.push("::std::fmt::Debug");
+    }
+    derives.extend(["::std::clone::Clone", "::std::cmp::PartialEq"]);
+    if direction.sent {
+        derives.push("::serde::Serialize");
+    }
+    doc_comments(out, 0, &def.docs);
+    cfg_line(out, cfg);
+    derive(out, 0, &derives);
+    line(out, 0, &format!("pub struct {} {{", def.name));
+    for field in &s.fields {
+        struct_field(out, api, field, direction.sent);
+    }
+    if let Some(value) = &s.additional {
+        line(
+            out,
+            1,
+            "/// Properties not listed in the document (`additionalProperties`).",
+        );
+        if direction.sent {
+            line(out, 1, "#[serde(flatten)]");
         }
-    });
-    let redacted_debug = has_secret.then(|| redacted_debug(name, s));
-    quote! {
-        #[derive(#debug ::std::clone::Clone, ::std::cmp::PartialEq #serialize)]
-        pub struct #name {
-            #(#fields)*
-            #additional
-        }
-        #redacted_debug
+        line(
+            out,
+            1,
+            &format!(
+                "pub additional_properties: ::std::collections::BTreeMap<::std::string::String, {}>,",
+                type_text(api, value, "")
+            ),
+        );
+    }
+    line(out, 0, "}");
+    if has_secret {
+        cfg_line(out, cfg);
+        redacted_debug(out, &def.name, s);
     }
 }
 
-/// The impls of type `id` printed as text rather than formatted (a received struct's
-/// `Deserialize`), each behind the type's `cfg`.
-fn printed_impls(api: &Api, plan: &Plan, id: usize) -> String {
+/// Type `id` printed as text (`printer`), appended to `out`, behind its features'
+/// `cfg`: aliases, structs and string enums. False for the kinds that are formatted
+/// from tokens.
+fn printed(api: &Api, plan: &Plan, id: usize, out: &mut String) -> bool {
     let def = &api.types[id];
-    let TypeKind::Struct(s) = &def.kind else {
-        return String::new();
-    };
-    if !plan.directions[id].received {
-        return String::new();
-    }
     let cfg = plan
         .features
         .as_ref()
-        .and_then(|f| f.cfg_text(f.type_gate(TypeId(id))))
-        .map(|cfg| format!("{cfg}\n"))
-        .unwrap_or_default();
-    cfg + &super::deserialize::struct_impl(api, &def.name, s)
+        .and_then(|f| f.cfg_text(f.type_gate(TypeId(id))));
+    let cfg = cfg.as_deref();
+    let direction = plan.directions[id];
+    if let Some(first) = plan.canonical[id] {
+        alias_of(out, api, def, first, cfg);
+        return true;
+    }
+    match &def.kind {
+        TypeKind::Struct(s) => {
+            struct_def(out, api, def, s, direction, cfg);
+            if direction.received {
+                cfg_line(out, cfg);
+                out.push_str(&super::deserialize::struct_impl(api, &def.name, s));
+            }
+        }
+        TypeKind::StringEnum { variants, open } => {
+            super::string_enums::string_enum(out, def, variants, *open, direction, cfg);
+        }
+        _ => return false,
+    }
+    true
 }
 
-/// A struct field; `sent`: with the attributes serde's `Serialize` reads.
-fn struct_field(api: &Api, field: &Field, sent: bool) -> TokenStream {
-    let docs = outer_docs(&field.docs);
-    let name = ident(&field.name);
-    let rename = rename(&field.name, &field.wire_name).filter(|_| sent);
-    let skip = (sent && field.presence == Presence::Optional)
-        .then(|| quote!(#[serde(skip_serializing_if = "::std::option::Option::is_none")]));
-    let ty = field_type(api, field);
-    quote! {
-        #docs
-        #rename
-        #skip
-        pub #name: #ty,
+/// The `cfg` attribute line of an item, if it has one.
+pub(super) fn cfg_line(out: &mut String, cfg: Option<&str>) {
+    if let Some(cfg) = cfg {
+        line(out, 0, cfg);
     }
 }
 
-/// A field's Rust type: an `Option` unless it is required and not nullable.
-fn field_type(api: &Api, field: &Field) -> TokenStream {
-    field_type_text(api, field).parse().unwrap_or_default()
+/// A struct field; `sent`: with the attributes serde's `Serialize` reads.
+fn struct_field(out: &mut String, api: &Api, field: &Field, sent: bool) {
+    doc_comments(out, 1, &field.docs);
+    if sent && field.name != field.wire_name {
+        line(
+            out,
+            1,
+            &format!("#[serde(rename = {})]", literal(&field.wire_name)),
+        );
+    }
+    if sent && field.presence == Presence::Optional {
+        line(
+            out,
+            1,
+            "#[serde(skip_serializing_if = \"::std::option::Option::is_none\")]",
+        );
+    }
+    line(
+        out,
+        1,
+        &format!("pub {}: {},", field.name, field_type_text(api, field)),
+    );
 }
 
-/// [`field_type`] as text.
+/// A field's Rust type: an `Option` unless it is required and not nullable.
 pub(super) fn field_type_text(api: &Api, field: &Field) -> String {
     let ty = type_text(api, &field.ty, "");
     match field.presence {
@@ -252,138 +294,28 @@ pub(super) fn field_type_text(api: &Api, field: &Field) -> String {
     }
 }
 
-fn rename(rust_name: &str, wire_name: &str) -> Option<TokenStream> {
-    (rust_name != wire_name).then(|| quote!(#[serde(rename = #wire_name)]))
-}
-
 /// `Debug` that shows every field but the secrets.
-fn redacted_debug(name: &Ident, s: &Struct) -> TokenStream {
-    let label = name.to_string();
-    let fields = s.fields.iter().map(|field| {
-        let wire = &field.name;
-        let member = ident(&field.name);
-        match (field.secret, field.presence) {
-            (false, _) => quote!(.field(#wire, &self.#member)),
-            (true, Presence::Required) => quote!(.field(#wire, &"[REDACTED]")),
-            (true, _) => quote!(.field(#wire, &self.#member.as_ref().map(|_| "[REDACTED]"))),
+fn redacted_debug(out: &mut String, name: &str, s: &Struct) {
+    fmt_impl(out, "Debug", name, |out| {
+        line(out, 2, &format!("f.debug_struct({})", literal(name)));
+        for field in &s.fields {
+            let (wire, member) = (literal(&field.name), &field.name);
+            let value = match (field.secret, field.presence) {
+                (false, _) => format!("&self.{member}"),
+                (true, Presence::Required) => "&\"[REDACTED]\"".to_owned(),
+                (true, _) => format!("&self.{member}.as_ref().map(|_| \"[REDACTED]\")"),
+            };
+            line(out, 3, &format!(".field({wire}, {value})"));
         }
+        if s.additional.is_some() {
+            line(
+                out,
+                3,
+                ".field(\"additional_properties\", &self.additional_properties)",
+            );
+        }
+        line(out, 3, ".finish()");
     });
-    let additional = s
-        .additional
-        .as_ref()
-        .map(|_| quote!(.field("additional_properties", &self.additional_properties)));
-    quote! {
-        impl ::std::fmt::Debug for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct(#label) #(#fields)* #additional .finish()
-            }
-        }
-    }
-}
-
-/// A string enum. Its serde impls are written out rather than derived: a string is
-/// read and matched against the listed values (else `Unknown`, or an error for a closed
-/// enum), and written as `as_str()`, which compiles to far less than serde's derive with
-/// an untagged catch-all variant.
-fn string_enum(
-    name: &Ident,
-    variants: &[EnumVariant],
-    open: bool,
-    direction: Direction,
-) -> TokenStream {
-    let listed = variants.iter().map(|variant| {
-        let docs = outer_docs(&variant.docs);
-        let variant_name = ident(&variant.name);
-        quote! {
-            #docs
-            #variant_name,
-        }
-    });
-    let unknown = open.then(|| {
-        quote! {
-            /// A value the document does not list (APIs add values over time).
-            Unknown(::std::string::String),
-        }
-    });
-    let copy = (!open).then(|| quote!(::std::marker::Copy,));
-    let arms = variants.iter().map(|variant| {
-        let variant_name = ident(&variant.name);
-        let wire = &variant.wire_value;
-        quote!(Self::#variant_name => #wire,)
-    });
-    let unknown_arm = open.then(|| quote!(Self::Unknown(value) => value,));
-    let serialize = direction.sent.then(|| {
-        quote! {
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                    serializer.serialize_str(self.as_str())
-                }
-            }
-        }
-    });
-    let deserialize = direction
-        .received
-        .then(|| string_enum_deserialize(name, variants, open));
-    quote! {
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, #copy ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
-        pub enum #name {
-            #(#listed)*
-            #unknown
-        }
-
-        impl #name {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#arms)*
-                    #unknown_arm
-                }
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        #serialize
-        #deserialize
-    }
-}
-
-fn string_enum_deserialize(name: &Ident, variants: &[EnumVariant], open: bool) -> TokenStream {
-    let mut seen = std::collections::HashSet::new();
-    let unique: Vec<&EnumVariant> = variants
-        .iter()
-        .filter(|v| seen.insert(v.wire_value.as_str()))
-        .collect();
-    let arms = unique.iter().map(|variant| {
-        let variant_name = ident(&variant.name);
-        let wire = &variant.wire_value;
-        quote!(#wire => Self::#variant_name,)
-    });
-    let otherwise = if open {
-        quote!(_ => Self::Unknown(value),)
-    } else {
-        let wires = unique.iter().map(|v| &v.wire_value);
-        quote! {
-            _ => return ::std::result::Result::Err(
-                <D::Error as ::serde::de::Error>::unknown_variant(&value, &[#(#wires),*]),
-            ),
-        }
-    };
-    quote! {
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
-                ::std::result::Result::Ok(match value.as_str() {
-                    #(#arms)*
-                    #otherwise
-                })
-            }
-        }
-    }
 }
 
 /// A newtype over the scalar, with one constant per listed value: unknown values still

@@ -1,0 +1,131 @@
+//! Items printed as text rather than built as tokens, parsed and pretty-printed: the
+//! types of the `types` module have a few fixed shapes, and parsing and formatting
+//! them was most of the time spent emitting them. The text is laid out as the
+//! formatter lays out the rest (four-space indents, one attribute per line); the
+//! generated modules are `#[rustfmt::skip]`, so no tool re-lays it out.
+
+use std::fmt::Write;
+
+use super::docs;
+use crate::ir::Docs;
+
+/// Lines longer than this put a `derive`'s traits one per line (the formatter's margin).
+const MARGIN: usize = 89;
+
+/// Appends `text` as one line at `depth` indents.
+pub fn line(w: &mut String, depth: usize, text: &str) {
+    indent(w, depth);
+    w.push_str(text);
+    w.push('\n');
+}
+
+fn indent(w: &mut String, depth: usize) {
+    for _ in 0..depth {
+        w.push_str("    ");
+    }
+}
+
+/// The document's text `docs` as `///` lines, sanitized as every document text is
+/// (`docs::sanitize`).
+pub fn doc_comments(w: &mut String, depth: usize, docs: &Docs) {
+    if docs.0.is_empty() {
+        return;
+    }
+    own_doc_comments(w, depth, &docs::sanitize(&docs.0.join("\n")));
+}
+
+/// `///` lines of text the generator wrote (or sanitized) itself.
+pub fn own_doc_comments(w: &mut String, depth: usize, lines: &[String]) {
+    for text in lines {
+        indent(w, depth);
+        w.push_str("///");
+        if !text.is_empty() {
+            w.push(' ');
+            w.push_str(text.trim_end());
+        }
+        w.push('\n');
+    }
+}
+
+/// `#[derive(…)]` of `traits`, on one line when it fits.
+pub fn derive(w: &mut String, depth: usize, traits: &[&str]) {
+    if traits.is_empty() {
+        return;
+    }
+    let one_line = format!("#[derive({})]", traits.join(", "));
+    if depth * 4 + one_line.len() <= MARGIN {
+        line(w, depth, &one_line);
+        return;
+    }
+    line(w, depth, "#[derive(");
+    for (index, name) in traits.iter().enumerate() {
+        let comma = if index + 1 < traits.len() { "," } else { "" };
+        line(w, depth + 1, &format!("{name}{comma}"));
+    }
+    line(w, depth, ")]");
+}
+
+/// `impl ::std::fmt::{format} for {name}` whose `fmt` is the lines `body` prints (at
+/// depth 2).
+pub fn fmt_impl(w: &mut String, format: &str, name: &str, body: impl FnOnce(&mut String)) {
+    line(w, 0, &format!("impl ::std::fmt::{format} for {name} {{"));
+    line(
+        w,
+        1,
+        "fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {",
+    );
+    body(w);
+    line(w, 1, "}");
+    line(w, 0, "}");
+}
+
+/// A Rust string literal of `text`: printable ASCII as it is, everything else escaped,
+/// so that no document text can end the literal or hide in it.
+pub fn literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            ' '..='~' => out.push(c),
+            _ => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_escape_all_but_printable_ascii() {
+        assert_eq!(literal("@type"), "\"@type\"");
+        assert_eq!(literal("a\"b\\c"), "\"a\\\"b\\\\c\"");
+        assert_eq!(literal("\u{202e}x\n"), "\"\\u{202e}x\\u{a}\"");
+        assert_eq!(literal("é"), "\"\\u{e9}\"");
+    }
+
+    #[test]
+    fn a_long_derive_puts_one_trait_per_line() {
+        let mut short = String::new();
+        derive(&mut short, 0, &["Debug", "Clone"]);
+        assert_eq!(short, "#[derive(Debug, Clone)]\n");
+        let mut long = String::new();
+        let traits = ["::std::fmt::Debug"; 6];
+        derive(&mut long, 1, &traits);
+        assert!(long.starts_with("    #[derive(\n        ::std::fmt::Debug,\n"));
+        assert!(long.ends_with("        ::std::fmt::Debug\n    )]\n"));
+    }
+
+    #[test]
+    fn doc_comments_are_sanitized_lines() {
+        let mut w = String::new();
+        own_doc_comments(&mut w, 1, &["One.".into(), String::new(), "Two. ".into()]);
+        assert_eq!(w, "    /// One.\n    ///\n    /// Two.\n");
+    }
+}
