@@ -188,18 +188,28 @@ impl Lowerer<'_> {
             && definitions
                 .iter()
                 .all(|d| *d == chosen || self.nullable_at(d));
-        let access = self.access(definitions);
+        // Each definition is looked up once, with what its `$ref` names.
+        let sources = self.sources;
+        let found: Vec<Definition> = definitions
+            .iter()
+            .map(|d| Definition {
+                here: sources.get(d),
+                there: sources.follow(d).ok().and_then(|t| sources.get(&t)),
+            })
+            .collect();
+        let access = access(&found);
         let presence = match (required && access == Access::ReadWrite, nullable) {
             (true, false) => Presence::Required,
             (true, true) => Presence::RequiredNullable,
             (false, _) => Presence::Optional,
         };
         let name = names.unique(names::snake(wire_name));
-        let secret = definitions
+        let secret = found
             .iter()
-            .filter_map(|d| self.sources.get(d))
+            .filter_map(|d| d.here)
             .any(|schema| is_secret(&name, schema));
-        let mut docs = self.property_docs(&chosen, definitions);
+        let chosen_at = definitions.iter().position(|d| *d == chosen);
+        let mut docs = property_docs(chosen_at.map(|i| &found[i]), &found);
         let note = match (access, required) {
             (Access::ReadOnly, true) => {
                 "Read-only: always sent by the server, never by the client."
@@ -225,39 +235,6 @@ impl Lowerer<'_> {
             docs,
             secret,
             access,
-        }
-    }
-
-    /// The description of the chosen definition, else the first that has one.
-    fn property_docs(&self, chosen: &Loc, definitions: &[Loc]) -> Docs {
-        std::iter::once(chosen)
-            .chain(definitions)
-            .filter_map(|d| self.sources.get(d).and_then(Value::as_object))
-            .map(schema_docs)
-            .find(|docs| !docs.0.is_empty())
-            .unwrap_or_default()
-    }
-
-    /// `readOnly`/`writeOnly` from any definition (on it or on what it references).
-    fn access(&self, definitions: &[Loc]) -> Access {
-        let flag = |key: &str| {
-            definitions.iter().any(|d| {
-                let here = self.sources.get(d);
-                let there = self
-                    .sources
-                    .follow(d)
-                    .ok()
-                    .and_then(|t| self.sources.get(&t));
-                [here, there]
-                    .into_iter()
-                    .flatten()
-                    .any(|s| s.get(key).and_then(Value::as_bool) == Some(true))
-            })
-        };
-        match (flag("readOnly"), flag("writeOnly")) {
-            (true, false) => Access::ReadOnly,
-            (false, true) => Access::WriteOnly,
-            _ => Access::ReadWrite,
         }
     }
 
@@ -424,4 +401,38 @@ fn undefined_required(
             }
         })
         .collect()
+}
+
+/// One definition of a property: its schema, and the schema its `$ref` names.
+struct Definition<'s> {
+    here: Option<&'s Value>,
+    there: Option<&'s Value>,
+}
+
+/// The description of the chosen definition, else the first that has one.
+fn property_docs(chosen: Option<&Definition>, definitions: &[Definition]) -> Docs {
+    chosen
+        .into_iter()
+        .chain(definitions)
+        .filter_map(|d| d.here.and_then(Value::as_object))
+        .map(schema_docs)
+        .find(|docs| !docs.0.is_empty())
+        .unwrap_or_default()
+}
+
+/// `readOnly`/`writeOnly` from any definition (on it or on what it references).
+fn access(definitions: &[Definition]) -> Access {
+    let flag = |key: &str| {
+        definitions.iter().any(|d| {
+            [d.here, d.there]
+                .into_iter()
+                .flatten()
+                .any(|s| s.get(key).and_then(Value::as_bool) == Some(true))
+        })
+    };
+    match (flag("readOnly"), flag("writeOnly")) {
+        (true, false) => Access::ReadOnly,
+        (false, true) => Access::WriteOnly,
+        _ => Access::ReadWrite,
+    }
 }
