@@ -11,14 +11,13 @@ mod locate;
 mod scalars;
 mod yaml;
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
 use saphyr_parser::{Marker, ScanError};
 use serde_json::Value;
 
-use self::json::{json_for_yaml, parse_json};
+use self::json::parse_json;
 use self::locate::Locator;
 use self::yaml::{Builder, MAX_ALIAS_NODES};
 
@@ -129,12 +128,11 @@ pub fn parse_limited(
 /// the root at 1:1. Pointers that do not exist are absent; if the text is
 /// malformed, the pointers found before the error are returned.
 pub fn locate(text: &str, format: Format, pointers: &[&str]) -> HashMap<String, Position> {
-    let text = match format {
-        Format::Json => json_for_yaml(text),
-        Format::Yaml => Cow::Borrowed(text),
-    };
     let mut locator = Locator::new(pointers);
-    locator.run(&text);
+    match format {
+        Format::Json => locator.run_json(text),
+        Format::Yaml => locator.run(text),
+    }
     locator.found
 }
 

@@ -321,3 +321,48 @@ fn locate_handles_deep_nesting() {
     assert_eq!(found.get(deep.as_str()), Some(&at(1, 301)));
     assert_eq!(found.get("/1"), None);
 }
+
+#[test]
+fn locate_in_json_reads_escaped_keys_and_skips_what_it_does_not_enter() {
+    // Keys with escapes (a `\/`, a non-ASCII letter, a surrogate pair), a tab after
+    // `:`, and skipped collections holding brackets and quotes inside strings.
+    let text = "\u{feff}{\"skip\": {\"x\": \"}]\\\"{\", \"y\": [[{}]]},\n\"a\\/b\":\t{\"caf\\u00e9\": 1, \"\\ud83d\\ude00\": [true, {\"k\": null}]}}";
+    let found = locate(
+        text,
+        Format::Json,
+        &[
+            "/a~1b",
+            "/a~1b/café",
+            "/a~1b/😀/1/k",
+            "/a~1b/😀/0",
+            "/skip/y/0",
+        ],
+    );
+    let at = |line, column| Position { line, column };
+    assert_eq!(found["/a~1b"], at(2, 1));
+    assert_eq!(found["/a~1b/café"], at(2, 10));
+    assert_eq!(found["/a~1b/😀/0"], at(2, 43));
+    assert_eq!(found["/a~1b/😀/1/k"], at(2, 50));
+    assert_eq!(found["/skip/y/0"], at(1, 31));
+}
+
+#[test]
+fn locate_in_malformed_json_keeps_what_precedes_the_error() {
+    let found = locate(
+        "{\"a\": 1, \"b\": \"never closed",
+        Format::Json,
+        &["/a", "/b", "/c"],
+    );
+    assert_eq!(found.get("/a"), Some(&Position { line: 1, column: 2 }));
+    assert!(!found.contains_key("/c"));
+    for text in [
+        "]]]}}",
+        "{\"a\": [",
+        "\"",
+        "{\"a\\",
+        "\\u",
+        "{\"\\ud800\": 1}",
+    ] {
+        let _ = locate(text, Format::Json, &["/a", "/a/0", "/\u{fffd}"]);
+    }
+}
