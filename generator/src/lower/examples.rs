@@ -104,7 +104,8 @@ impl Lowerer<'_> {
             // No validator (a copy of every document) for nothing to check.
             return vec![None; sites.len()];
         }
-        let checker = super::validate::Checker::new(self.sources);
+        let trees = super::validate::Trees::new(self.sources);
+        let checker = super::validate::Checker::new(self.sources, &trees);
         sites
             .iter()
             .map(|site| {

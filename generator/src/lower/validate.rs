@@ -25,12 +25,41 @@ pub(super) enum Failure {
     Unreadable(String),
 }
 
+/// What the validator reads: the loaded trees (3.1), or their draft-4 spellings (3.0).
+pub(super) struct Trees {
+    draft: Draft,
+    /// 3.0 only: the draft-4 trees, which also say where a location moved.
+    spelled: Option<Vec<Value>>,
+}
+
+impl Trees {
+    pub fn new(sources: &Sources) -> Trees {
+        let version = sources
+            .get(&sources.entry().child("openapi"))
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if !version.starts_with("3.0") {
+            return Trees {
+                draft: Draft::Draft202012,
+                spelled: None,
+            };
+        }
+        let mut trees: Vec<Value> = sources.files().map(|(_, f)| f.root.clone()).collect();
+        draft_4_trees(sources, &mut trees);
+        Trees {
+            draft: Draft::Draft4,
+            spelled: Some(trees),
+        }
+    }
+}
+
 pub(super) struct Checker<'s> {
     sources: &'s Sources,
     draft: Draft,
-    registry: Option<Registry<'static>>,
-    /// 3.0 only: the draft-4 trees, to find where a location moved.
-    trees: Option<Vec<Value>>,
+    /// Borrows the trees rather than copying them: a copy of every document cost as
+    /// much as the check.
+    registry: Option<Registry<'s>>,
+    spelled: Option<&'s [Value]>,
     /// One validator per schema location.
     validators: RefCell<HashMap<Loc, Result<Rc<Validator>, String>>>,
 }
@@ -42,35 +71,25 @@ const MAX_REASON: usize = 240;
 const WRAPPER: &str = "x-nullable-wrapper";
 
 impl<'s> Checker<'s> {
-    pub fn new(sources: &'s Sources) -> Checker<'s> {
-        let version = sources
-            .get(&sources.entry().child("openapi"))
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let draft = if version.starts_with("3.0") {
-            Draft::Draft4
-        } else {
-            Draft::Draft202012
-        };
-        let mut trees: Vec<Value> = sources.files().map(|(_, f)| f.root.clone()).collect();
-        if draft == Draft::Draft4 {
-            draft_4_trees(sources, &mut trees);
-        }
-        let resources: Vec<(String, Value)> = sources
+    pub fn new(sources: &'s Sources, trees: &'s Trees) -> Checker<'s> {
+        let spelled = trees.spelled.as_deref();
+        let resources: Vec<(String, &Value)> = sources
             .files()
-            .zip(trees.iter().cloned())
-            .map(|((id, _), tree)| (file_uri(&sources.path_of(id)), tree))
+            .map(|(id, file)| {
+                let tree = spelled.map_or(&file.root, |spelled| &spelled[id.index()]);
+                (file_uri(&sources.path_of(id)), tree)
+            })
             .collect();
         let registry = Registry::new()
-            .draft(draft)
+            .draft(trees.draft)
             .extend(resources)
             .and_then(|builder| builder.prepare())
             .ok();
         Checker {
             sources,
-            draft,
+            draft: trees.draft,
             registry,
-            trees: (draft == Draft::Draft4).then_some(trees),
+            spelled,
             validators: RefCell::default(),
         }
     }
@@ -144,7 +163,7 @@ impl<'s> Checker<'s> {
             .registry
             .as_ref()
             .ok_or("the documents are not valid JSON Schema resources")?;
-        let pointer = match &self.trees {
+        let pointer = match self.spelled {
             Some(trees) => moved_pointer(&trees[schema.file.index()], &schema.pointer),
             None => schema.pointer.clone(),
         };
@@ -186,15 +205,20 @@ fn draft_4_trees(sources: &Sources, trees: &mut [Value]) {
     if !wrapped {
         return;
     }
-    let snapshot: Vec<Value> = trees.to_vec();
-    for (file, pointer, target) in references {
-        let target_pointer = moved_pointer(&snapshot[target.file.index()], &target.pointer);
-        let uri = format!(
-            "{}#{}",
-            file_uri(&sources.path_of(target.file)),
-            encode(&target_pointer, true)
-        );
-        let holder = moved_pointer(&snapshot[file.index()], &pointer);
+    // Read every new `$ref` first, then write them: writes change no wrapper.
+    let moved: Vec<(FileId, String, String)> = references
+        .into_iter()
+        .map(|(file, pointer, target)| {
+            let target_pointer = moved_pointer(&trees[target.file.index()], &target.pointer);
+            let uri = format!(
+                "{}#{}",
+                file_uri(&sources.path_of(target.file)),
+                encode(&target_pointer, true)
+            );
+            (file, moved_pointer(&trees[file.index()], &pointer), uri)
+        })
+        .collect();
+    for (file, holder, uri) in moved {
         if let Some(Value::Object(map)) = trees[file.index()].pointer_mut(&holder) {
             map.insert("$ref".into(), Value::String(uri));
         }
