@@ -23,22 +23,40 @@ use crate::text::is_invisible;
 /// Lines of documentation from untrusted Markdown.
 pub fn sanitize(text: &str) -> Vec<String> {
     let text = clean_chars(text);
+    if is_plain(&text) {
+        return lines(&text);
+    }
     // Escaping an HTML block turns its text into Markdown of its own (links, code,
     // brackets, bare URLs in its attributes): more passes, until one changes nothing.
+    // A text the first pass leaves as it is needs no second.
     let mut rewritten = rewrite(&text);
-    for _ in 0..3 {
-        let again = rewrite(&rewritten);
-        if again == rewritten {
-            break;
+    if rewritten != text {
+        for _ in 0..3 {
+            let again = rewrite(&rewritten);
+            if again == rewritten {
+                break;
+            }
+            rewritten = again;
         }
-        rewritten = again;
     }
     let safe = if is_safe(&rewritten) {
         rewritten
     } else {
         fenced_text(&text)
     };
-    safe.lines().map(|l| l.trim_end().to_owned()).collect()
+    lines(&safe)
+}
+
+fn lines(text: &str) -> Vec<String> {
+    text.lines().map(|l| l.trim_end().to_owned()).collect()
+}
+
+/// Text with nothing the Markdown reading would change or reject: every code block,
+/// HTML, link and bracket needs one of `` ` ``, `~`, `<`, `[`, `]` or four spaces of
+/// indentation (tabs are spaces by now), and a bare URL needs `://`. Most descriptions
+/// are such plain prose, and skip the parser.
+fn is_plain(text: &str) -> bool {
+    !text.contains(['`', '~', '<', '[', ']']) && !text.contains("    ") && !text.contains("://")
 }
 
 /// An inline code span showing `value` verbatim (document values inside our own text).
@@ -417,6 +435,28 @@ mod tests {
         assert_eq!(code_span("https://x/{id}"), "`https://x/{id}`");
         assert_eq!(code_span("a`b"), "``a`b``");
         assert_eq!(code_span("`a"), "`` `a ``");
+    }
+
+    #[test]
+    fn plain_text_reads_as_the_parser_would_read_it() {
+        let texts = [
+            "One line.",
+            "Two\nlines   \n\nand a paragraph.",
+            "- a\n-   b\n\n   c\n1. x\n   y",
+            "> quoted\n> > nested   text",
+            "*emph* _u_ **strong** # heading\n| a | b |\n|---|---|",
+            "Entities &amp; &#91; escapes \\* smart \"quotes\" -- dashes...",
+            "mailto:x@y.z and www.example.com and http:/one-slash",
+        ];
+        for text in texts {
+            let text = clean_chars(text);
+            assert!(is_plain(&text), "{text:?}");
+            assert_eq!(rewrite(&text), text, "{text:?}");
+            assert!(is_safe(&text), "{text:?}");
+        }
+        assert!(!is_plain("a\n\n    code"));
+        assert!(!is_plain("see https://x.y"));
+        assert!(!is_plain("-     code"));
     }
 
     #[test]
