@@ -97,29 +97,18 @@ impl Client {
     pub async fn post_oauth_token(
         &self,
         body: ::std::option::Option<&super::types::AuthenticateRequest>,
-    ) -> ::std::result::Result<
-        ::auth_runtime::ResponseValue<super::types::PostOauthTokenResponse>,
-        ::auth_runtime::Error<super::types::Error>,
-    > {
-        let request = ::auth_runtime::ApiRequest::new(
-                ::auth_runtime::Method::POST,
-                "/oauth/token",
-            )
+    ) -> ::std::result::Result<::auth_runtime::ResponseValue<super::types::PostOauthTokenResponse>, ::auth_runtime::Error<super::types::Error>> {
+        let request = ::auth_runtime::ApiRequest::new(::auth_runtime::Method::POST, "/oauth/token")
             .security(&[]);
         let request = match body {
             ::std::option::Option::Some(body) => request.json("application/json", body),
             ::std::option::Option::None => request,
         };
         let response = self.api.send(request).await?;
-        response
-            .into_value(
-                |_status, response| {
-                    response.json::<super::types::PostOauthTokenResponse>()
-                },
-                |status: ::auth_runtime::StatusCode, body: &[u8]| ::auth_runtime::lenient_json::<
-                    super::types::Error,
-                >(status, body),
-            )
+        response.into_value(
+            |_status, response| response.json::<super::types::PostOauthTokenResponse>(),
+            |status: ::auth_runtime::StatusCode, body: &[u8]| ::auth_runtime::lenient_json::<super::types::Error>(status, body),
+        )
     }
 }
 /// The documented error body of this API's token operations.

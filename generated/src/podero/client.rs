@@ -118,22 +118,15 @@ impl Client {
     pub async fn integrations_api_api_v2_auth_router_token(
         &self,
         body: &super::types::TokenInput,
-    ) -> ::std::result::Result<
-        ::auth_runtime::ResponseValue<super::types::TokenOutput>,
-        ::auth_runtime::Error<::serde_json::Value>,
-    > {
-        let request = ::auth_runtime::ApiRequest::new(
-                ::auth_runtime::Method::POST,
-                "/api/partners/v2.0/auth/token",
-            )
+    ) -> ::std::result::Result<::auth_runtime::ResponseValue<super::types::TokenOutput>, ::auth_runtime::Error<::serde_json::Value>> {
+        let request = ::auth_runtime::ApiRequest::new(::auth_runtime::Method::POST, "/api/partners/v2.0/auth/token")
             .security(&[])
             .json("application/json", body);
         let response = self.api.send(request).await?;
-        response
-            .into_value(
-                |_status, response| response.json::<super::types::TokenOutput>(),
-                ::auth_runtime::lenient_json,
-            )
+        response.into_value(
+            |_status, response| response.json::<super::types::TokenOutput>(),
+            ::auth_runtime::lenient_json,
+        )
     }
 }
 impl Client {
@@ -147,24 +140,15 @@ impl Client {
     pub async fn get_access_token(
         &self,
         body: &super::types::ClientCredentialsTokenRequest,
-    ) -> ::std::result::Result<
-        ::auth_runtime::ResponseValue<super::types::ClientCredentialsToken>,
-        ::auth_runtime::Error<::serde_json::Value>,
-    > {
-        let request = ::auth_runtime::ApiRequest::new(
-                ::auth_runtime::Method::POST,
-                "/oauth2/token/",
-            )
+    ) -> ::std::result::Result<::auth_runtime::ResponseValue<super::types::ClientCredentialsToken>, ::auth_runtime::Error<::serde_json::Value>> {
+        let request = ::auth_runtime::ApiRequest::new(::auth_runtime::Method::POST, "/oauth2/token/")
             .security(&[&["clientBasic"]])
             .json("application/json", body);
         let response = self.api.send(request).await?;
-        response
-            .into_value(
-                |_status, response| {
-                    response.json::<super::types::ClientCredentialsToken>()
-                },
-                ::auth_runtime::lenient_json,
-            )
+        response.into_value(
+            |_status, response| response.json::<super::types::ClientCredentialsToken>(),
+            ::auth_runtime::lenient_json,
+        )
     }
 }
 /// The documented error body of this API's token operations.

@@ -85,24 +85,15 @@ impl Client {
     pub async fn retrieve_access_token(
         &self,
         body: &super::types::TokenRequest,
-    ) -> ::std::result::Result<
-        ::auth_runtime::ResponseValue<super::types::TokenResponse>,
-        ::auth_runtime::Error<super::types::TokenErrorResponse>,
-    > {
-        let request = ::auth_runtime::ApiRequest::new(
-                ::auth_runtime::Method::POST,
-                "/oauth/token",
-            )
+    ) -> ::std::result::Result<::auth_runtime::ResponseValue<super::types::TokenResponse>, ::auth_runtime::Error<super::types::TokenErrorResponse>> {
+        let request = ::auth_runtime::ApiRequest::new(::auth_runtime::Method::POST, "/oauth/token")
             .security(&[])
             .json("application/json", body);
         let response = self.api.send(request).await?;
-        response
-            .into_value(
-                |_status, response| response.json::<super::types::TokenResponse>(),
-                |status: ::auth_runtime::StatusCode, body: &[u8]| ::auth_runtime::lenient_json::<
-                    super::types::TokenErrorResponse,
-                >(status, body),
-            )
+        response.into_value(
+            |_status, response| response.json::<super::types::TokenResponse>(),
+            |status: ::auth_runtime::StatusCode, body: &[u8]| ::auth_runtime::lenient_json::<super::types::TokenErrorResponse>(status, body),
+        )
     }
 }
 /// The documented error body of this API's token operations.

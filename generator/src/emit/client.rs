@@ -25,9 +25,9 @@ pub(super) fn item_names(api: &Api) -> (Namespace, Vec<Option<String>>) {
     (taken, scheme_names)
 }
 
-/// The module's items in pieces, each formatted on its own: the server, the client and
-/// its own methods; one piece per operation; the auth flows and scheme clients.
-pub fn items(api: &Api, features: Option<&Features>) -> Vec<TokenStream> {
+/// The module's items, appended to `out`: the server, the client and its own methods
+/// (formatted), the operations (printed), the auth flows and scheme clients (formatted).
+pub fn items(api: &Api, features: Option<&Features>, out: &mut String) {
     let server = super::servers::server_enum(api);
     let (mut taken, scheme_names) = item_names(api);
     let operations = super::operations::operations(api, &mut taken, features);
@@ -77,10 +77,10 @@ pub fn items(api: &Api, features: Option<&Features>) -> Vec<TokenStream> {
             }
         }
     };
-    let mut pieces = vec![client];
-    pieces.extend(operations);
-    pieces.extend([flows, schemes]);
-    pieces
+    out.push_str(&super::format_tokens(client));
+    out.push_str(&operations);
+    out.push_str(&super::format_tokens(flows));
+    out.push_str(&super::format_tokens(schemes));
 }
 
 /// `with_<scheme>`: the credentials of one security scheme, typed by its kind.

@@ -9,9 +9,6 @@
 
 use std::collections::BTreeMap;
 
-use proc_macro2::TokenStream;
-use syn::parse::Parser;
-
 use crate::ir::*;
 use crate::names;
 
@@ -176,20 +173,6 @@ impl Features {
         let names: Vec<String> = features.iter().map(|&f| spell(&self.names[f])).collect();
         Some((names.len() == 1, names.join(", ")))
     }
-
-    /// [`Features::cfg_text`] as tokens (names are kebab-case: they always parse).
-    pub fn cfg(&self, gate: &Gate) -> TokenStream {
-        self.cfg_text(gate)
-            .and_then(|text| text.parse().ok())
-            .unwrap_or_default()
-    }
-
-    /// [`Features::cfg_text`] as an attribute to add to parsed items.
-    pub fn attributes(&self, gate: &Gate) -> Vec<syn::Attribute> {
-        syn::Attribute::parse_outer
-            .parse2(self.cfg(gate))
-            .unwrap_or_default()
-    }
 }
 
 /// Per operation, the raw names of its groups: its tags, or its resource.
@@ -348,31 +331,6 @@ fn reach(api: &Api, canonical: &[Option<TypeId>], roots: Vec<usize>) -> Vec<usiz
         }
     }
     found
-}
-
-/// Puts `cfg` on a parsed item (every kind the generator emits has attributes), after
-/// its documentation, as one writes it by hand.
-pub fn gate(item: &mut syn::Item, cfg: &[syn::Attribute]) {
-    let attributes = match item {
-        syn::Item::Struct(item) => &mut item.attrs,
-        syn::Item::Enum(item) => &mut item.attrs,
-        syn::Item::Impl(item) => &mut item.attrs,
-        syn::Item::Type(item) => &mut item.attrs,
-        syn::Item::Fn(item) => &mut item.attrs,
-        syn::Item::Const(item) => &mut item.attrs,
-        syn::Item::Static(item) => &mut item.attrs,
-        syn::Item::Mod(item) => &mut item.attrs,
-        syn::Item::Trait(item) => &mut item.attrs,
-        syn::Item::Union(item) => &mut item.attrs,
-        syn::Item::Use(item) => &mut item.attrs,
-        syn::Item::Macro(item) => &mut item.attrs,
-        _ => return,
-    };
-    let at = attributes
-        .iter()
-        .take_while(|a| a.path().is_ident("doc"))
-        .count();
-    attributes.splice(at..at, cfg.iter().cloned());
 }
 
 #[cfg(test)]

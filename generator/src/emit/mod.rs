@@ -1,5 +1,6 @@
-//! Emitting: IR → `quote!` tokens → `syn` → `prettyplease`, one item at a time, so
-//! memory holds one item's tokens, never a whole file's. Output depends only on the IR
+//! Emitting: IR → Rust text. Types and operations, most of any large output, are
+//! printed as text (`printer`); the few fixed items (the client, servers, flows, scheme
+//! clients, module docs) go `quote!` → `syn` → `prettyplease`, one item at a time. Output depends only on the IR
 //! (no hash-order iteration), so it is byte-identical on every run.
 
 mod client;
@@ -133,20 +134,8 @@ pub fn single_file(api: &Api, source_name: &str, both_directions: bool) -> Strin
 }
 
 fn format_tokens(tokens: TokenStream) -> String {
-    format_gated(tokens, &[])
-}
-
-/// Formats items, each behind `cfg` (attributes added to every top-level item).
-fn format_gated(tokens: TokenStream, cfg: &[syn::Attribute]) -> String {
     match syn::parse2::<syn::File>(tokens) {
-        Ok(mut file) => {
-            if !cfg.is_empty() {
-                file.items
-                    .iter_mut()
-                    .for_each(|item| features::gate(item, cfg));
-            }
-            prettyplease::unparse(&file)
-        }
+        Ok(file) => prettyplease::unparse(&file),
         // Unreachable for well-formed IR; keep a marker the compiler will point at.
         Err(error) => format!("compile_error!({:?});\n", error.to_string()),
     }
@@ -240,8 +229,6 @@ fn client_body(api: &Api, source_name: &str, plan: &Plan) -> String {
         #docs
         #![allow(#allowed)]
     });
-    for piece in client::items(api, plan.features.as_ref()) {
-        out.push_str(&format_tokens(piece));
-    }
+    client::items(api, plan.features.as_ref(), &mut out);
     out
 }

@@ -8,199 +8,217 @@
 //! The methods only wire types to the runtime (`auth_runtime::ApiRequest`), which
 //! encodes parameters, applies credentials, retries and decodes.
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-
 use super::docs::code_span;
 use super::features::{Features, Gate};
-use super::outer_docs;
-use super::request_bodies;
+use super::printer::{MARGIN, block, doc_comments, line, list, list_within, literal};
+use super::request_bodies::{self, BodyWrite};
 use super::responses::Outcome;
-use super::types::{ident, qualified_type_ref};
+use super::types::type_text;
 use crate::ir::*;
 use crate::names::{self, Namespace};
 
 /// Names of the items an operation adds to the client module.
 struct ItemNames {
-    response: syn::Ident,
-    error: syn::Ident,
-    body: syn::Ident,
+    response: String,
+    error: String,
+    body: String,
 }
 
 /// For every operation that is not a webhook: its method in an `impl Client` block of
 /// its own and the items it uses (response, error and body enums), each behind the
-/// operation's features when there are features. One piece per operation, so that each
-/// is formatted on its own (Stripe's client is 22k lines).
-pub fn operations(
-    api: &Api,
-    taken: &mut Namespace,
-    features: Option<&Features>,
-) -> Vec<TokenStream> {
-    let mut pieces = Vec::new();
+/// operation's features when there are features. Printed as text: one shape, and
+/// formatting it from tokens was most of the time spent on the client.
+pub fn operations(api: &Api, taken: &mut Namespace, features: Option<&Features>) -> String {
+    let mut out = String::new();
     for (index, operation) in api.operations.iter().enumerate() {
         if operation.webhook {
             continue;
         }
-        let cfg = features
-            .map(|f| f.cfg(f.operation(index)))
-            .unwrap_or_default();
+        let gate = features.map(|f| (f, f.operation(index)));
+        let cfg = gate.and_then(|(features, gate)| features.cfg_text(gate));
+        let cfg = cfg.as_deref();
         let base = names::pascal(&operation.name);
         let names = ItemNames {
-            response: ident(&taken.unique(format!("{base}Response"))),
-            error: ident(&taken.unique(format!("{base}Error"))),
-            body: ident(&taken.unique(format!("{base}Body"))),
+            response: taken.unique(format!("{base}Response")),
+            error: taken.unique(format!("{base}Error")),
+            body: taken.unique(format!("{base}Body")),
         };
         let success = Outcome::success(operation);
         let failure = Outcome::failure(operation);
-        let body = operation.request_body.as_ref();
-        let gate = features.map(|f| (f, f.operation(index)));
-        let method = method(api, operation, &names, (&success, &failure), gate);
-        let mut items = quote! {
-            impl Client {
-                #method
-            }
-        };
-        let mut item = |tokens: TokenStream| {
-            if !tokens.is_empty() {
-                items.extend(cfg.clone());
-                items.extend(tokens);
-            }
-        };
-        item(success.enumeration(api, &names.response, "The documented answers of a success."));
-        item(failure.enumeration(api, &names.error, "The documented error bodies, by status."));
-        if let Some(body) = body.filter(|b| b.contents.len() > 1) {
-            item(request_bodies::body_enum(api, &names.body, body));
+        line(&mut out, 0, "impl Client {");
+        method(&mut out, api, operation, &names, (&success, &failure), gate);
+        line(&mut out, 0, "}");
+        let response = (
+            names.response.as_str(),
+            "The documented answers of a success.",
+        );
+        success.enumeration(&mut out, api, response, cfg);
+        let error = (
+            names.error.as_str(),
+            "The documented error bodies, by status.",
+        );
+        failure.enumeration(&mut out, api, error, cfg);
+        if let Some(body) = operation
+            .request_body
+            .as_ref()
+            .filter(|b| b.contents.len() > 1)
+        {
+            request_bodies::body_enum(&mut out, api, (&names.body, body), cfg);
         }
-        pieces.push(items);
     }
-    pieces
+    out
 }
 
+/// The operation's method, at one indent (inside `impl Client`).
 fn method(
+    out: &mut String,
     api: &Api,
     operation: &Operation,
     names: &ItemNames,
     (success, failure): (&Outcome, &Outcome),
     gate: Option<(&Features, &Gate)>,
-) -> TokenStream {
-    let name = ident(&operation.name);
+) {
     let endpoint = format!(
         "{} {}",
         operation.method.as_str().to_uppercase(),
         operation.path
     );
-    let mut lines = operation.docs.0.clone();
-    if !lines.is_empty() {
-        lines.push(String::new());
+    let mut docs = operation.docs.0.clone();
+    if !docs.is_empty() {
+        docs.push(String::new());
     }
-    lines.push(code_span(&endpoint));
-    lines.push(String::new());
-    lines.push(security_docs(api, operation));
-    let cfg = gate.map(|(features, gate)| features.cfg(gate));
+    docs.push(code_span(&endpoint));
+    docs.push(String::new());
+    docs.push(security_docs(api, operation));
     if let Some(needs) = gate.and_then(|(features, gate)| features.describe(gate)) {
-        lines.push(String::new());
-        lines.push(needs);
+        docs.push(String::new());
+        docs.push(needs);
     }
-    let docs = outer_docs(&Docs(lines));
-    let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
-    let path_parameters: Vec<&Parameter> = operation
-        .parameters
-        .iter()
-        .filter(|p| p.location == ParameterLocation::Path)
-        .collect();
-    let arguments = path_parameters.iter().map(|p| {
-        let name = ident(&p.name);
-        let ty = argument_type(api, &p.ty);
-        quote!(#name: #ty)
-    });
-    let params_argument = operation.parameters_type.map(|id| {
-        let ty = qualified_type_ref(api, &TypeRef::Named(id));
-        quote!(params: &#ty,)
-    });
-    let (body_argument, body_call) = request_bodies::body(api, operation, &names.body);
-    let method = method_tokens(operation.method);
+    doc_comments(out, 1, &Docs(docs));
+    if let Some(cfg) = gate.and_then(|(features, gate)| features.cfg_text(gate)) {
+        line(out, 1, &cfg);
+    }
+    if operation.deprecated {
+        line(out, 1, "#[deprecated]");
+    }
+    let body = request_bodies::body(api, operation, &names.body);
+    let mut arguments = vec!["&self".to_owned()];
+    arguments.extend(
+        operation
+            .parameters
+            .iter()
+            .filter(|p| p.location == ParameterLocation::Path)
+            .map(|p| format!("{}: {}", p.name, argument_type(api, &p.ty))),
+    );
+    if let Some(id) = operation.parameters_type {
+        let ty = type_text(api, &TypeRef::Named(id), "super::types::");
+        arguments.push(format!("params: &{ty}"));
+    }
+    if let BodyWrite::Call { argument, .. } | BodyWrite::Statement { argument, .. } = &body {
+        arguments.push(argument.clone());
+    }
+    let ok = success.type_text(api, &names.response);
+    let error = failure.type_text(api, &names.error);
+    let returns = format!(
+        ") -> ::std::result::Result<::auth_runtime::ResponseValue<{ok}>, ::auth_runtime::Error<{error}>> {{"
+    );
+    let open = format!("pub async fn {}(", operation.name);
+    block(out, 1, &list_within(MARGIN, &open, &arguments, &returns));
+    request(out, api, operation, &body);
+    line(out, 2, "let response = self.api.send(request).await?;");
+    let decode = success.decode_success(api, &names.response);
+    let decode_error = failure.decode_error(api, &names.error);
+    block(
+        out,
+        2,
+        &list("response.into_value(", &[decode, decode_error], ")"),
+    );
+    line(out, 1, "}");
+}
+
+/// The statements that build `request`: the endpoint, its security, every parameter
+/// and the body.
+fn request(out: &mut String, api: &Api, operation: &Operation, body: &BodyWrite) {
     // Some documents tell operations on one path apart with a fragment
     // (`/files/{id}#get_shared_link`); a fragment never travels.
     let path = operation.path.split('#').next().unwrap_or_default();
-    let security = security(api, operation);
-    let parameter_calls = operation.parameters.iter().map(parameter_call);
-    let ok = success.type_tokens(api, &names.response);
-    let error = failure.type_tokens(api, &names.error);
-    let decode = success.decode_success(api, &names.response);
-    let decode_error = failure.decode_error(api, &names.error);
-    quote! {
-        #docs
-        #cfg
-        #deprecated
-        pub async fn #name(&self, #(#arguments,)* #params_argument #body_argument) -> ::std::result::Result<::auth_runtime::ResponseValue<#ok>, ::auth_runtime::Error<#error>> {
-            let request = ::auth_runtime::ApiRequest::new(#method, #path)
-                .security(#security)
-                #(#parameter_calls)*
-                #body_call;
-            let response = self.api.send(request).await?;
-            response.into_value(#decode, #decode_error)
-        }
+    let (method, path) = (method_text(operation.method), literal(path));
+    let new = format!("let request = ::auth_runtime::ApiRequest::new({method}, {path})");
+    line(out, 2, &new);
+    let mut calls = vec![format!(".security({})", security(api, operation))];
+    calls.extend(operation.parameters.iter().map(parameter_call));
+    if let BodyWrite::Call { call, .. } = body {
+        calls.push(call.clone());
+    }
+    if let Some(last) = calls.last_mut() {
+        last.push(';');
+    }
+    for call in &calls {
+        block(out, 3, call);
+    }
+    if let BodyWrite::Statement { statement, .. } = body {
+        block(out, 2, statement);
     }
 }
 
-fn method_tokens(method: Method) -> TokenStream {
+fn method_text(method: Method) -> &'static str {
     match method {
-        Method::Get => quote!(::auth_runtime::Method::GET),
-        Method::Put => quote!(::auth_runtime::Method::PUT),
-        Method::Post => quote!(::auth_runtime::Method::POST),
-        Method::Delete => quote!(::auth_runtime::Method::DELETE),
-        Method::Options => quote!(::auth_runtime::Method::OPTIONS),
-        Method::Head => quote!(::auth_runtime::Method::HEAD),
-        Method::Patch => quote!(::auth_runtime::Method::PATCH),
-        Method::Trace => quote!(::auth_runtime::Method::TRACE),
-        Method::Query => quote!(::auth_runtime::method_query()),
+        Method::Get => "::auth_runtime::Method::GET",
+        Method::Put => "::auth_runtime::Method::PUT",
+        Method::Post => "::auth_runtime::Method::POST",
+        Method::Delete => "::auth_runtime::Method::DELETE",
+        Method::Options => "::auth_runtime::Method::OPTIONS",
+        Method::Head => "::auth_runtime::Method::HEAD",
+        Method::Patch => "::auth_runtime::Method::PATCH",
+        Method::Trace => "::auth_runtime::Method::TRACE",
+        Method::Query => "::auth_runtime::method_query()",
     }
 }
 
 /// A path parameter's argument: strings borrowed, other scalars by value, the rest
 /// borrowed.
-fn argument_type(api: &Api, ty: &TypeRef) -> TokenStream {
+fn argument_type(api: &Api, ty: &TypeRef) -> String {
+    let text = type_text(api, ty, "super::types::");
     match ty {
-        TypeRef::Scalar(Scalar::String) => quote!(&str),
-        TypeRef::Scalar(_) => qualified_type_ref(api, ty),
-        _ => {
-            let ty = qualified_type_ref(api, ty);
-            quote!(&#ty)
-        }
+        TypeRef::Scalar(Scalar::String) => "&str".to_owned(),
+        TypeRef::Scalar(_) => text,
+        _ => format!("&{text}"),
     }
 }
 
-pub(super) fn style_tokens(style: ParameterStyle) -> TokenStream {
-    let variant = format_ident!("{}", format!("{style:?}"));
-    quote!(::auth_runtime::Style::#variant)
+pub(super) fn style_text(style: ParameterStyle) -> String {
+    format!("::auth_runtime::Style::{style:?}")
 }
 
 /// The builder call that writes one parameter where it goes.
-fn parameter_call(parameter: &Parameter) -> TokenStream {
-    let wire = &parameter.wire_name;
-    let name = ident(&parameter.name);
-    let style = style_tokens(parameter.style);
-    let explode = parameter.explode;
-    let allow_reserved = parameter.allow_reserved;
+fn parameter_call(parameter: &Parameter) -> String {
+    let wire = literal(&parameter.wire_name);
+    let name = &parameter.name;
+    let style = style_text(parameter.style);
+    let explode = parameter.explode.to_string();
     let value = if parameter.required {
-        quote!(::std::option::Option::Some(&params.#name))
+        format!("::std::option::Option::Some(&params.{name})")
     } else {
-        quote!(params.#name.as_ref())
+        format!("params.{name}.as_ref()")
     };
-    match parameter.location {
+    let (call, arguments) = match parameter.location {
         // Scalars other than strings are arguments by value.
-        ParameterLocation::Path if matches!(parameter.ty, TypeRef::Scalar(s) if s != Scalar::String) =>
-        {
-            quote!(.path_param(#wire, &#name, #style, #explode))
+        ParameterLocation::Path if matches!(parameter.ty, TypeRef::Scalar(s) if s != Scalar::String) => {
+            (
+                ".path_param(",
+                vec![wire, format!("&{name}"), style, explode],
+            )
         }
-        ParameterLocation::Path => quote!(.path_param(#wire, #name, #style, #explode)),
-        ParameterLocation::Query if parameter.json => quote!(.json_query(#wire, #value)),
+        ParameterLocation::Path => (".path_param(", vec![wire, name.clone(), style, explode]),
+        ParameterLocation::Query if parameter.json => (".json_query(", vec![wire, value]),
         ParameterLocation::Query => {
-            quote!(.query(#wire, #value, #style, #explode, #allow_reserved))
+            let reserved = parameter.allow_reserved.to_string();
+            (".query(", vec![wire, value, style, explode, reserved])
         }
-        ParameterLocation::Header => quote!(.header(#wire, #value, #explode)),
-        ParameterLocation::Cookie => quote!(.cookie(#wire, #value, #explode)),
-    }
+        ParameterLocation::Header => (".header(", vec![wire, value, explode]),
+        ParameterLocation::Cookie => (".cookie(", vec![wire, value, explode]),
+    };
+    list(call, &arguments, ")")
 }
 
 /// "Authorization: `oauth` (scope `write`), or `apiKey`.": the requirement alternatives
@@ -235,11 +253,18 @@ fn security_docs(api: &Api, operation: &Operation) -> String {
 }
 
 /// The security alternatives: the operation's own, else the API's.
-fn security(api: &Api, operation: &Operation) -> TokenStream {
+fn security(api: &Api, operation: &Operation) -> String {
     let requirements = operation.security.as_ref().unwrap_or(&api.default_security);
-    let alternatives = requirements.iter().map(|requirement| {
-        let schemes = requirement.schemes.iter().map(|(scheme, _)| scheme);
-        quote!(&[#(#schemes),*])
-    });
-    quote!(&[#(#alternatives),*])
+    let alternatives: Vec<String> = requirements
+        .iter()
+        .map(|requirement| {
+            let schemes: Vec<String> = requirement
+                .schemes
+                .iter()
+                .map(|(scheme, _)| literal(scheme))
+                .collect();
+            format!("&[{}]", schemes.join(", "))
+        })
+        .collect();
+    format!("&[{}]", alternatives.join(", "))
 }

@@ -1,6 +1,7 @@
 //! Items printed as text rather than built as tokens, parsed and pretty-printed: the
-//! types of the `types` module have a few fixed shapes, and parsing and formatting
-//! them was most of the time spent emitting them. The text is laid out as the
+//! types of the `types` module and the operations of the `client` module have a few
+//! fixed shapes, and parsing and formatting them was most of the time spent emitting
+//! them. The text is laid out as the
 //! formatter lays out the rest (four-space indents, one attribute per line); the
 //! generated modules are `#[rustfmt::skip]`, so no tool re-lays it out.
 
@@ -10,7 +11,7 @@ use super::docs;
 use crate::ir::Docs;
 
 /// Lines longer than this put a `derive`'s traits one per line (the formatter's margin).
-const MARGIN: usize = 89;
+pub const MARGIN: usize = 89;
 
 /// Appends `text` as one line at `depth` indents.
 pub fn line(w: &mut String, depth: usize, text: &str) {
@@ -79,6 +80,71 @@ pub fn fmt_impl(w: &mut String, format: &str, name: &str, body: impl FnOnce(&mut
     line(w, 0, "}");
 }
 
+/// How wide a list may be on one line (`list`), not counting its indentation.
+const LIST_WIDTH: usize = 80;
+
+/// `open`, `items` separated by commas, `close`: on one line when the items are single
+/// lines and it fits, else one item per line (each indented one level). Items may span
+/// lines themselves, indented relative to their first.
+pub fn list(open: &str, items: &[String], close: &str) -> String {
+    list_within(LIST_WIDTH, open, items, close)
+}
+
+/// [`list`] on one line only when `width` holds it.
+pub fn list_within(width: usize, open: &str, items: &[String], close: &str) -> String {
+    let one_line = items.iter().all(|item| !item.contains('\n'))
+        && open.len() + close.len() + items.iter().map(|i| i.len() + 2).sum::<usize>() <= width;
+    if one_line || items.is_empty() {
+        return format!("{open}{}{close}", items.join(", "));
+    }
+    let mut out = format!("{open}\n");
+    for item in items {
+        block(&mut out, 1, item);
+        out.insert(out.len() - 1, ',');
+    }
+    out.push_str(close);
+    out
+}
+
+/// Appends `text` (lines indented relative to its first) at `depth` indents, ending
+/// with a newline.
+pub fn block(w: &mut String, depth: usize, text: &str) {
+    for text in text.lines() {
+        if text.is_empty() {
+            w.push('\n');
+        } else {
+            line(w, depth, text);
+        }
+    }
+}
+
+/// `head`, then `arms` one per line (each may span lines), then `}`: a `match` whose
+/// `head` ends with its `{`.
+pub fn match_arms(head: &str, arms: &[String]) -> String {
+    let mut out = format!("{head}\n");
+    for arm in arms {
+        block(&mut out, 1, arm);
+    }
+    out.push('}');
+    out
+}
+
+/// `impl Deserialize for {name}` whose `deserialize` (generic over `D`) is the
+/// statements `body` prints (at depth 2).
+pub fn deserialize_impl(w: &mut String, name: &str, body: impl FnOnce(&mut String)) {
+    line(
+        w,
+        0,
+        &format!("impl<'de> ::serde::Deserialize<'de> for {name} {{"),
+    );
+    line(w, 1, "fn deserialize<D: ::serde::Deserializer<'de>>(");
+    line(w, 2, "deserializer: D,");
+    line(w, 1, ") -> ::std::result::Result<Self, D::Error> {");
+    body(w);
+    line(w, 1, "}");
+    line(w, 0, "}");
+}
+
 /// A Rust string literal of `text`: printable ASCII as it is, everything else escaped,
 /// so that no document text can end the literal or hide in it.
 pub fn literal(text: &str) -> String {
@@ -120,6 +186,18 @@ mod tests {
         derive(&mut long, 1, &traits);
         assert!(long.starts_with("    #[derive(\n        ::std::fmt::Debug,\n"));
         assert!(long.ends_with("        ::std::fmt::Debug\n    )]\n"));
+    }
+
+    #[test]
+    fn a_long_list_puts_one_item_per_line() {
+        let short = list("f(", &["a".into(), "b".into()], ")");
+        assert_eq!(short, "f(a, b)");
+        let items = vec!["x".repeat(50), "y".repeat(50)];
+        let long = list("f(", &items, ")");
+        assert_eq!(long, format!("f(\n    {},\n    {},\n)", items[0], items[1]));
+        let nested = list("g(", &[long], ")");
+        assert!(nested.starts_with("g(\n    f(\n        xxx"), "{nested}");
+        assert!(nested.ends_with("\n    ),\n)"), "{nested}");
     }
 
     #[test]

@@ -2,136 +2,161 @@
 //! media type (JSON, form, multipart, text, bytes), and the enum of a body offered in
 //! several media types.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
 use super::docs::code_span;
-use super::operations::style_tokens;
-use super::outer_docs;
-use super::types::{ident, qualified_type_ref};
+use super::operations::style_text;
+use super::printer::{block, doc_comments, line, list, literal, match_arms};
+use super::types::type_text;
 use crate::ir::*;
 use crate::names::Namespace;
 
-/// The body argument and the builder call that writes it.
-pub(super) fn body(
-    api: &Api,
-    operation: &Operation,
-    enum_name: &syn::Ident,
-) -> (TokenStream, TokenStream) {
+/// What writes an operation's body: its argument, and either a call that ends the
+/// request's builder chain or a statement that rebinds `request` after it.
+pub(super) enum BodyWrite {
+    None,
+    Call { argument: String, call: String },
+    Statement { argument: String, statement: String },
+}
+
+/// The body argument and what writes it.
+pub(super) fn body(api: &Api, operation: &Operation, enum_name: &str) -> BodyWrite {
     let Some(body) = &operation.request_body else {
-        return (quote!(), quote!());
+        return BodyWrite::None;
     };
+    let option = |ty: &str| format!("::std::option::Option<{ty}>");
     if body.contents.len() > 1 {
-        let ty = enum_name;
-        let arms = body
+        let arms: Vec<String> = body
             .contents
             .iter()
             .zip(content_variants(body))
             .map(|(content, variant)| {
-                let call = content_call(api, content, quote!(body));
-                quote!(#ty::#variant(body) => request #call,)
-            });
-        let write = quote!(match &body { #(#arms)* });
+                let call = content_call(api, content, "body");
+                format!("{enum_name}::{variant}(body) => request{call},")
+            })
+            .collect();
+        let write = match_arms("match &body {", &arms);
         return if body.required {
-            (quote!(body: #ty), quote!(; let request = #write))
+            BodyWrite::Statement {
+                argument: format!("body: {enum_name}"),
+                statement: format!("let request = {write};"),
+            }
         } else {
-            (
-                quote!(body: ::std::option::Option<#ty>),
-                quote!(; let request = match body { ::std::option::Option::Some(body) => #write, ::std::option::Option::None => request }),
-            )
+            BodyWrite::Statement {
+                argument: format!("body: {}", option(enum_name)),
+                statement: optional_body(&write),
+            }
         };
     }
     let content = &body.contents[0];
     let ty = match content.kind {
-        MediaKind::Text => quote!(&str),
-        MediaKind::Binary => quote!(::auth_runtime::Bytes),
-        _ => {
-            let ty = qualified_type_ref(api, &content.ty);
-            quote!(&#ty)
-        }
+        MediaKind::Text => "&str".to_owned(),
+        MediaKind::Binary => "::auth_runtime::Bytes".to_owned(),
+        _ => format!("&{}", type_text(api, &content.ty, "super::types::")),
     };
-    let call = content_call(api, content, quote!(body));
+    let call = content_call(api, content, "body");
     if body.required {
-        (quote!(body: #ty), call)
+        BodyWrite::Call {
+            argument: format!("body: {ty}"),
+            call,
+        }
     } else {
-        (
-            quote!(body: ::std::option::Option<#ty>),
-            quote!(; let request = match body { ::std::option::Option::Some(body) => request #call, ::std::option::Option::None => request }),
-        )
+        BodyWrite::Statement {
+            argument: format!("body: {}", option(&ty)),
+            statement: optional_body(&format!("request{call}")),
+        }
     }
 }
 
+/// `let request = match body { Some(body) => write, None => request };`
+fn optional_body(write: &str) -> String {
+    let some = format!("::std::option::Option::Some(body) => {write},");
+    let none = "::std::option::Option::None => request,".to_owned();
+    format!(
+        "let request = {};",
+        match_arms("match body {", &[some, none])
+    )
+}
+
 /// The builder call that writes `value` as `content`.
-fn content_call(api: &Api, content: &Content, value: TokenStream) -> TokenStream {
-    let media_type = &content.media_type;
+fn content_call(api: &Api, content: &Content, value: &str) -> String {
+    let media_type = literal(&content.media_type);
     match content.kind {
-        MediaKind::Json => quote!(.json(#media_type, #value)),
+        MediaKind::Json => format!(".json({media_type}, {value})"),
         MediaKind::Form => {
-            let encoding = content.encoding.iter().map(|e| {
-                let (property, style, explode) = (&e.property, style_tokens(e.style), e.explode);
-                quote!((#property, #style, #explode))
-            });
-            quote!(.form(#value, &[#(#encoding),*]))
+            let encoding: Vec<String> = content
+                .encoding
+                .iter()
+                .map(|e| {
+                    let property = literal(&e.property);
+                    format!("({property}, {}, {})", style_text(e.style), e.explode)
+                })
+                .collect();
+            let encoding = list("&[", &encoding, "]");
+            list(".form(", &[value.to_owned(), encoding], ")")
         }
-        MediaKind::Multipart => {
-            let parts = multipart(api, content, value);
-            quote!(.multipart(#parts))
-        }
-        MediaKind::Text => quote!(.text(#media_type, #value)),
+        MediaKind::Multipart => format!(".multipart({})", multipart(api, content, value)),
+        MediaKind::Text => format!(".text({media_type}, {value})"),
         // Bytes are cheap to clone (a reference count).
-        MediaKind::Binary => quote!(.bytes(#media_type, ::auth_runtime::Bytes::clone(&#value))),
+        MediaKind::Binary => {
+            format!(".bytes({media_type}, ::auth_runtime::Bytes::clone(&{value}))")
+        }
     }
 }
 
 /// A multipart body, part by part: a struct's properties in order, bytes as file parts
 /// (named after the property, with the `encoding`'s content type), the rest as text or
 /// JSON; any other value as JSON parts.
-fn multipart(api: &Api, content: &Content, value: TokenStream) -> TokenStream {
+fn multipart(api: &Api, content: &Content, value: &str) -> String {
     let fields = match &content.ty {
         TypeRef::Named(id) => match &api.type_def(*id).kind {
             TypeKind::Struct(s) => &s.fields,
-            _ => return quote!(::auth_runtime::Multipart::of_value(#value)),
+            _ => return format!("::auth_runtime::Multipart::of_value({value})"),
         },
-        _ => return quote!(::auth_runtime::Multipart::of_value(#value)),
+        _ => return format!("::auth_runtime::Multipart::of_value({value})"),
     };
-    let parts = fields.iter().map(|field| {
-        let name = ident(&field.name);
-        let wire = &field.wire_name;
+    let mut out = "{\n".to_owned();
+    line(
+        &mut out,
+        1,
+        "let mut form = ::auth_runtime::Multipart::new();",
+    );
+    for field in fields {
+        let name = &field.name;
+        let wire = literal(&field.wire_name);
         let encoded = content
             .encoding
             .iter()
-            .find(|e| &e.property == wire)
-            .and_then(|e| e.content_type.clone());
-        let file_type = encoded
-            .clone()
-            .unwrap_or_else(|| "application/octet-stream".to_owned());
+            .find(|e| e.property == field.wire_name)
+            .and_then(|e| e.content_type.as_deref());
+        let file_type = literal(encoded.unwrap_or("application/octet-stream"));
+        let file = |part: &str| {
+            format!("form.file({wire}, {wire}, {file_type}, ::std::clone::Clone::clone({part}))")
+        };
         let part = match &field.ty {
-            TypeRef::Binary => {
-                quote!(form.file(#wire, #wire, #file_type, ::std::clone::Clone::clone(part)))
-            }
+            TypeRef::Binary => file("part"),
             // An array of files is one part per file, all under the property's name.
-            TypeRef::Array(item) if **item == TypeRef::Binary => quote! {
-                part.iter().fold(form, |form, file| {
-                    form.file(#wire, #wire, #file_type, ::std::clone::Clone::clone(file))
-                })
-            },
-            _ if encoded.as_deref().is_some_and(is_json_media) => quote!(form.json(#wire, part)),
-            _ => quote!(form.value(#wire, part)),
+            TypeRef::Array(item) if **item == TypeRef::Binary => format!(
+                "part.iter().fold(form, |form, file| {{\n    {}\n}})",
+                file("file")
+            ),
+            _ if encoded.is_some_and(is_json_media) => format!("form.json({wire}, part)"),
+            _ => format!("form.value({wire}, part)"),
         };
         match field.presence {
-            Presence::Required => quote!(let part = &#value.#name; form = #part;),
-            _ => quote! {
-                if let ::std::option::Option::Some(part) = &#value.#name {
-                    form = #part;
-                }
-            },
+            Presence::Required => {
+                line(&mut out, 1, &format!("let part = &{value}.{name};"));
+                block(&mut out, 1, &format!("form = {part};"));
+            }
+            _ => {
+                let head = format!("if let ::std::option::Option::Some(part) = &{value}.{name} {{");
+                line(&mut out, 1, &head);
+                block(&mut out, 2, &format!("form = {part};"));
+                line(&mut out, 1, "}");
+            }
         }
-    });
-    quote!({
-        let mut form = ::auth_runtime::Multipart::new();
-        #(#parts)*
-        form
-    })
+    }
+    line(&mut out, 1, "form");
+    out.push('}');
+    out
 }
 
 /// `application/json` and `…+json`.
@@ -142,7 +167,7 @@ fn is_json_media(media_type: &str) -> bool {
 
 /// Variant names for a body's media types, by how each is written (`Json`, `Form`,
 /// `Multipart`, `Text`, `Bytes`), each once.
-fn content_variants(body: &RequestBody) -> Vec<syn::Ident> {
+fn content_variants(body: &RequestBody) -> Vec<String> {
     let mut taken = Namespace::default();
     body.contents
         .iter()
@@ -151,31 +176,35 @@ fn content_variants(body: &RequestBody) -> Vec<syn::Ident> {
                 MediaKind::Binary => "Bytes".to_owned(),
                 kind => format!("{kind:?}"),
             };
-            ident(&taken.unique(name))
+            taken.unique(name)
         })
         .collect()
 }
 
-/// The body enum of an operation that accepts several media types.
-pub(super) fn body_enum(api: &Api, name: &syn::Ident, body: &RequestBody) -> TokenStream {
-    let variants = body
-        .contents
-        .iter()
-        .zip(content_variants(body))
-        .map(|(content, variant)| {
-            let ty = match content.kind {
-                MediaKind::Text => quote!(::std::string::String),
-                MediaKind::Binary => quote!(::auth_runtime::Bytes),
-                _ => qualified_type_ref(api, &content.ty),
-            };
-            let docs = outer_docs(&Docs(vec![code_span(&content.media_type)]));
-            quote!(#docs #variant(#ty),)
-        });
-    quote! {
-        /// The request body, in one of the media types the operation accepts.
-        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-        pub enum #name {
-            #(#variants)*
-        }
+/// The body enum of an operation that accepts several media types, appended to `out`
+/// behind `cfg`.
+pub(super) fn body_enum(
+    out: &mut String,
+    api: &Api,
+    (name, body): (&str, &RequestBody),
+    cfg: Option<&str>,
+) {
+    line(
+        out,
+        0,
+        "/// The request body, in one of the media types the operation accepts.",
+    );
+    super::types::cfg_line(out, cfg);
+    line(out, 0, "#[derive(::std::fmt::Debug, ::std::clone::Clone)]");
+    line(out, 0, &format!("pub enum {name} {{"));
+    for (content, variant) in body.contents.iter().zip(content_variants(body)) {
+        let ty = match content.kind {
+            MediaKind::Text => "::std::string::String".to_owned(),
+            MediaKind::Binary => "::auth_runtime::Bytes".to_owned(),
+            _ => type_text(api, &content.ty, "super::types::"),
+        };
+        doc_comments(out, 1, &Docs(vec![code_span(&content.media_type)]));
+        line(out, 1, &format!("{variant}({ty}),"));
     }
+    line(out, 0, "}");
 }

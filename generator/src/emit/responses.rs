@@ -1,11 +1,8 @@
 //! The documented answers of an operation: a success type (an enum when 2xx statuses
 //! have different bodies), an error type by status, and the code that decodes each.
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-
-use super::outer_docs;
-use super::types::qualified_type_ref;
+use super::printer::{doc_comments, line, list, match_arms};
+use super::types::type_text;
 use crate::ir::*;
 
 /// What the documented answers of one kind (successes, or errors) decode to.
@@ -67,94 +64,100 @@ impl Outcome {
         self.statuses.iter().find_map(|(_, c)| c.as_ref())
     }
 
-    pub(super) fn type_tokens(&self, api: &Api, enum_name: &syn::Ident) -> TokenStream {
+    /// The Rust type of the answers: the enum `enum_name` when it is by status.
+    pub(super) fn type_text(&self, api: &Api, enum_name: &str) -> String {
         if self.by_status {
-            return quote!(#enum_name);
+            return enum_name.to_owned();
         }
         match self.single() {
             Some(content) => content_type(api, content),
-            None if self.statuses.is_empty() => quote!(::serde_json::Value),
-            None => quote!(()),
+            None if self.statuses.is_empty() => "::serde_json::Value".to_owned(),
+            None => "()".to_owned(),
         }
     }
 
-    pub(super) fn enumeration(&self, api: &Api, name: &syn::Ident, what: &str) -> TokenStream {
+    /// The enum of the answers by status, appended to `out` behind `cfg`; nothing when
+    /// they share one type.
+    pub(super) fn enumeration(
+        &self,
+        out: &mut String,
+        api: &Api,
+        (name, what): (&str, &str),
+        cfg: Option<&str>,
+    ) {
         if !self.by_status {
-            return TokenStream::new();
+            return;
         }
-        let variants = self.statuses.iter().map(|(status, content)| {
+        doc_comments(out, 0, &Docs(vec![what.to_owned()]));
+        super::types::cfg_line(out, cfg);
+        line(out, 0, "#[derive(::std::fmt::Debug, ::std::clone::Clone)]");
+        line(out, 0, &format!("pub enum {name} {{"));
+        for (status, content) in &self.statuses {
             let variant = status_variant(*status);
             match content {
                 Some(content) => {
-                    let ty = content_type(api, content);
-                    quote!(#variant(#ty),)
+                    line(
+                        out,
+                        1,
+                        &format!("{variant}({}),", content_type(api, content)),
+                    );
                 }
-                None => quote!(#variant,),
-            }
-        });
-        let docs = outer_docs(&Docs(vec![what.to_owned()]));
-        quote! {
-            #docs
-            #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-            pub enum #name {
-                #(#variants)*
+                None => line(out, 1, &format!("{variant},")),
             }
         }
+        line(out, 0, "}");
     }
 
     /// The closure decoding a success: by status when the enum says so.
-    pub(super) fn decode_success(&self, api: &Api, enum_name: &syn::Ident) -> TokenStream {
+    pub(super) fn decode_success(&self, api: &Api, enum_name: &str) -> String {
         if !self.by_status {
             let call = match self.single() {
                 Some(content) => decode_call(api, content),
-                None if self.statuses.is_empty() => quote!(response.json_or_null()),
-                None => quote!(response.empty()),
+                None if self.statuses.is_empty() => "response.json_or_null()".to_owned(),
+                None => "response.empty()".to_owned(),
             };
-            return quote!(|_status, response| #call);
+            return format!("|_status, response| {call}");
         }
-        let arms = self.statuses.iter().map(|(status, content)| {
-            let pattern = status_pattern(*status);
-            let variant = status_variant(*status);
+        let arm = |pattern: &str, status: StatusCode, content: &Option<Content>| {
+            let variant = status_variant(status);
             match content {
                 Some(content) => {
                     let call = decode_call(api, content);
-                    quote!(#pattern => #call.map(#enum_name::#variant),)
+                    format!("{pattern} => {call}.map({enum_name}::{variant}),")
                 }
-                None => quote!(#pattern => ::std::result::Result::Ok(#enum_name::#variant),),
+                None => format!("{pattern} => ::std::result::Result::Ok({enum_name}::{variant}),"),
             }
-        });
-        let fallback = self.statuses.first().map(|(status, content)| {
-            let variant = status_variant(*status);
-            match content {
-                Some(content) => {
-                    let call = decode_call(api, content);
-                    quote!(_ => #call.map(#enum_name::#variant),)
-                }
-                None => quote!(_ => ::std::result::Result::Ok(#enum_name::#variant),),
-            }
-        });
-        quote! {
-            |status: ::auth_runtime::StatusCode, response: &::auth_runtime::RawResponse| match status.as_u16() {
-                #(#arms)*
-                #fallback
-            }
-        }
+        };
+        let mut arms: Vec<String> = self
+            .statuses
+            .iter()
+            .map(|(status, content)| arm(&status_pattern(*status), *status, content))
+            .collect();
+        arms.extend(
+            self.statuses
+                .first()
+                .map(|(status, content)| arm("_", *status, content)),
+        );
+        status_match(
+            "|status: ::auth_runtime::StatusCode, response: &::auth_runtime::RawResponse|",
+            &arms,
+        )
     }
 
     /// The closure decoding a documented error body, leniently (`None` when it does not
     /// match).
-    pub(super) fn decode_error(&self, api: &Api, enum_name: &syn::Ident) -> TokenStream {
+    pub(super) fn decode_error(&self, api: &Api, enum_name: &str) -> String {
         if !self.by_status {
             return match self.single() {
                 Some(content) => {
                     let decode = error_decode(api, content);
                     let status = match content.kind {
-                        MediaKind::Text | MediaKind::Binary => quote!(_status),
-                        _ => quote!(status),
+                        MediaKind::Text | MediaKind::Binary => "_status",
+                        _ => "status",
                     };
-                    quote!(|#status: ::auth_runtime::StatusCode, body: &[u8]| #decode)
+                    format!("|{status}: ::auth_runtime::StatusCode, body: &[u8]| {decode}")
                 }
-                None => quote!(::auth_runtime::lenient_json),
+                None => "::auth_runtime::lenient_json".to_owned(),
             };
         }
         let mut ordered: Vec<&(StatusCode, Option<Content>)> = self.statuses.iter().collect();
@@ -164,84 +167,82 @@ impl Outcome {
             StatusCode::Range(_) => 1,
             StatusCode::Default => 2,
         });
-        let arms = ordered.iter().filter_map(|(status, content)| {
-            let content = content.as_ref()?;
-            let pattern = status_pattern(*status);
-            let variant = status_variant(*status);
-            let decode = error_decode(api, content);
-            Some(quote!(#pattern => #decode.map(#enum_name::#variant),))
-        });
-        let has_default = ordered.iter().any(|(s, _)| *s == StatusCode::Default);
-        let fallback = (!has_default).then(|| quote!(_ => ::std::option::Option::None,));
-        quote! {
-            |status: ::auth_runtime::StatusCode, body: &[u8]| match status.as_u16() {
-                #(#arms)*
-                #fallback
-            }
+        let mut arms: Vec<String> = ordered
+            .iter()
+            .filter_map(|(status, content)| {
+                let content = content.as_ref()?;
+                let (pattern, variant) = (status_pattern(*status), status_variant(*status));
+                let decode = error_decode(api, content);
+                Some(format!(
+                    "{pattern} => {decode}.map({enum_name}::{variant}),"
+                ))
+            })
+            .collect();
+        if !ordered.iter().any(|(s, _)| *s == StatusCode::Default) {
+            arms.push("_ => ::std::option::Option::None,".to_owned());
         }
+        status_match("|status: ::auth_runtime::StatusCode, body: &[u8]|", &arms)
     }
+}
+
+/// `closure match status.as_u16() { arms }`.
+fn status_match(closure: &str, arms: &[String]) -> String {
+    match_arms(&format!("{closure} match status.as_u16() {{"), arms)
 }
 
 /// An error body as documented, from `status` and `body` (`None` when JSON does not
 /// match; text and bytes always decode).
-fn error_decode(api: &Api, content: &Content) -> TokenStream {
+fn error_decode(api: &Api, content: &Content) -> String {
     match content.kind {
-        MediaKind::Text => quote!(::std::option::Option::Some(
-            ::std::string::String::from_utf8_lossy(body).into_owned()
-        )),
-        MediaKind::Binary => quote!(::std::option::Option::Some(
-            ::auth_runtime::Bytes::copy_from_slice(body)
-        )),
-        _ => {
-            let ty = content_type(api, content);
-            quote!(::auth_runtime::lenient_json::<#ty>(status, body))
+        MediaKind::Text => {
+            "::std::option::Option::Some(::std::string::String::from_utf8_lossy(body).into_owned())"
+                .to_owned()
         }
+        MediaKind::Binary => {
+            "::std::option::Option::Some(::auth_runtime::Bytes::copy_from_slice(body))".to_owned()
+        }
+        _ => list(
+            &format!(
+                "::auth_runtime::lenient_json::<{}>(",
+                content_type(api, content)
+            ),
+            &["status".to_owned(), "body".to_owned()],
+            ")",
+        ),
     }
 }
 
 /// The Rust type of a content as decoded.
-fn content_type(api: &Api, content: &Content) -> TokenStream {
+fn content_type(api: &Api, content: &Content) -> String {
     match content.kind {
-        MediaKind::Text => quote!(::std::string::String),
-        MediaKind::Binary => quote!(::auth_runtime::Bytes),
-        _ => qualified_type_ref(api, &content.ty),
+        MediaKind::Text => "::std::string::String".to_owned(),
+        MediaKind::Binary => "::auth_runtime::Bytes".to_owned(),
+        _ => type_text(api, &content.ty, "super::types::"),
     }
 }
 
-fn decode_call(api: &Api, content: &Content) -> TokenStream {
+fn decode_call(api: &Api, content: &Content) -> String {
     match content.kind {
-        MediaKind::Text => quote!(response.text()),
-        MediaKind::Binary => quote!(response.bytes()),
-        _ => {
-            let ty = qualified_type_ref(api, &content.ty);
-            quote!(response.json::<#ty>())
-        }
+        MediaKind::Text => "response.text()".to_owned(),
+        MediaKind::Binary => "response.bytes()".to_owned(),
+        _ => format!("response.json::<{}>()", content_type(api, content)),
     }
 }
 
 /// `Status200`, `Status4xx`, `Default`.
-fn status_variant(status: StatusCode) -> syn::Ident {
+fn status_variant(status: StatusCode) -> String {
     match status {
-        StatusCode::Code(code) => format_ident!("Status{code}"),
-        StatusCode::Range(class) => format_ident!("Status{class}xx"),
-        StatusCode::Default => format_ident!("Default"),
+        StatusCode::Code(code) => format!("Status{code}"),
+        StatusCode::Range(class) => format!("Status{class}xx"),
+        StatusCode::Default => "Default".to_owned(),
     }
 }
 
 /// The `match` pattern of a status (on `status.as_u16()`).
-fn status_pattern(status: StatusCode) -> TokenStream {
+fn status_pattern(status: StatusCode) -> String {
     match status {
-        StatusCode::Code(code) => {
-            let code = proc_macro2::Literal::u16_unsuffixed(code);
-            quote!(#code)
-        }
-        StatusCode::Range(class) => {
-            let (low, high) = (
-                proc_macro2::Literal::u16_unsuffixed(class * 100),
-                proc_macro2::Literal::u16_unsuffixed(class * 100 + 99),
-            );
-            quote!(#low..=#high)
-        }
-        StatusCode::Default => quote!(_),
+        StatusCode::Code(code) => code.to_string(),
+        StatusCode::Range(class) => format!("{}..={}", class * 100, class * 100 + 99),
+        StatusCode::Default => "_".to_owned(),
     }
 }

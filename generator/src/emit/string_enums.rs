@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use super::direction::Direction;
-use super::printer::{derive, doc_comments, fmt_impl, line, literal};
+use super::printer::{derive, deserialize_impl, doc_comments, fmt_impl, line, literal};
 use super::types::cfg_line;
 use crate::ir::{EnumVariant, TypeDef};
 
@@ -98,42 +98,34 @@ fn deserialize(out: &mut String, name: &str, variants: &[EnumVariant], open: boo
         .iter()
         .filter(|v| seen.insert(v.wire_value.as_str()))
         .collect();
-    line(
-        out,
-        0,
-        &format!("impl<'de> ::serde::Deserialize<'de> for {name} {{"),
-    );
-    line(out, 1, "fn deserialize<D: ::serde::Deserializer<'de>>(");
-    line(out, 2, "deserializer: D,");
-    line(out, 1, ") -> ::std::result::Result<Self, D::Error> {");
-    line(
-        out,
-        2,
-        "let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;",
-    );
-    line(out, 2, "::std::result::Result::Ok(match value.as_str() {");
-    for variant in &unique {
-        let wire = literal(&variant.wire_value);
-        line(out, 3, &format!("{wire} => Self::{},", variant.name));
-    }
-    if open {
-        line(out, 3, "_ => Self::Unknown(value),");
-    } else {
-        let wires: Vec<String> = unique.iter().map(|v| literal(&v.wire_value)).collect();
-        line(out, 3, "_ => {");
-        line(out, 4, "return ::std::result::Result::Err(");
+    deserialize_impl(out, name, |out| {
         line(
             out,
-            5,
-            &format!(
-                "<D::Error as ::serde::de::Error>::unknown_variant(&value, &[{}]),",
-                wires.join(", ")
-            ),
+            2,
+            "let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;",
         );
-        line(out, 4, ");");
-        line(out, 3, "}");
-    }
-    line(out, 2, "})");
-    line(out, 1, "}");
-    line(out, 0, "}");
+        line(out, 2, "::std::result::Result::Ok(match value.as_str() {");
+        for variant in &unique {
+            let wire = literal(&variant.wire_value);
+            line(out, 3, &format!("{wire} => Self::{},", variant.name));
+        }
+        if open {
+            line(out, 3, "_ => Self::Unknown(value),");
+        } else {
+            let wires: Vec<String> = unique.iter().map(|v| literal(&v.wire_value)).collect();
+            line(out, 3, "_ => {");
+            line(out, 4, "return ::std::result::Result::Err(");
+            line(
+                out,
+                5,
+                &format!(
+                    "<D::Error as ::serde::de::Error>::unknown_variant(&value, &[{}]),",
+                    wires.join(", ")
+                ),
+            );
+            line(out, 4, ");");
+            line(out, 3, "}");
+        }
+        line(out, 2, "})");
+    });
 }

@@ -1,56 +1,32 @@
 //! Type definitions: structs, enums, unions and aliases, with the serde attributes
-//! that make them say exactly what the document says on the wire. Structs, string
-//! enums (`string_enums`) and aliases are printed as text (`printer`); scalar enums,
-//! unions and newtypes are built as tokens and formatted.
+//! that make them say exactly what the document says on the wire, all printed as text
+//! (`printer`).
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use std::collections::HashMap;
-
+use super::Plan;
 use super::direction::Direction;
-use super::features::Gate;
 use super::printer::{derive, doc_comments, fmt_impl, line, literal};
-use super::{Plan, format_gated, outer_docs};
 use crate::ir::*;
 
-/// The `types` module's items, each printed or formatted on its own, appended to `out`;
-/// the types are split into one contiguous run per core and emitted in parallel (token streams are not `Send`,
-/// so each thread builds its own from the shared IR), then joined in order: the output
-/// is the same whatever the number of threads. Each type derives the serde traits the
-/// plan gives it, and is behind its features' `cfg`.
+/// The `types` module's items, each printed on its own, appended to `out`; the types
+/// are split into one contiguous run per core and printed in parallel, then joined in
+/// order: the output is the same whatever the number of threads. Each type derives the
+/// serde traits the plan gives it, and is behind its features' `cfg`.
 pub fn formatted(api: &Api, plan: &Plan, out: &mut String) {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
     let chunk = api.types.len().div_ceil(threads).max(256);
-    let directions = &plan.directions;
-    // Each distinct gate's attribute is parsed once per thread (syn's are not `Send`).
-    let cfg = |id: usize, parsed: &mut HashMap<Gate, Vec<syn::Attribute>>| match &plan.features {
-        Some(features) => {
-            let gate = features.type_gate(TypeId(id));
-            parsed
-                .entry(gate.clone())
-                .or_insert_with(|| features.attributes(gate))
-                .clone()
-        }
-        None => Vec::new(),
-    };
     std::thread::scope(|scope| {
-        let workers: Vec<_> = api
-            .types
-            .chunks(chunk)
-            .enumerate()
-            .map(|(index, defs)| {
+        let workers: Vec<_> = (0..api.types.len())
+            .step_by(chunk.max(1))
+            .map(|first| {
                 let work = move || {
                     let mut text = String::new();
-                    let mut parsed = HashMap::new();
-                    for (offset, def) in defs.iter().enumerate() {
-                        let id = index * chunk + offset;
-                        if !printed(api, plan, id, &mut text) {
-                            let tokens = type_def(api, def, directions[id]);
-                            text.push_str(&format_gated(tokens, &cfg(id, &mut parsed)));
-                        }
+                    for id in first..(first + chunk).min(api.types.len()) {
+                        printed(api, plan, id, &mut text);
                     }
                     text
                 };
@@ -67,7 +43,7 @@ pub fn formatted(api: &Api, plan: &Plan, out: &mut String) {
                     Ok(text) => out.push_str(&text),
                     Err(panic) => std::panic::resume_unwind(panic),
                 },
-                // No thread to be had: format here.
+                // No thread to be had: print here.
                 Err(work) => out.push_str(&work()),
             }
         }
@@ -75,25 +51,14 @@ pub fn formatted(api: &Api, plan: &Plan, out: &mut String) {
 }
 
 /// The serde derives of a type that travels `direction`.
-fn serde_derives(direction: Direction) -> Vec<TokenStream> {
-    let serialize = direction.sent.then(|| quote!(::serde::Serialize));
-    let deserialize = direction.received.then(|| quote!(::serde::Deserialize));
-    serialize.into_iter().chain(deserialize).collect()
-}
-
-/// `attribute` where serde reads it: a type without serde derives takes none.
-fn serde_attribute(direction: Direction, attribute: TokenStream) -> Option<TokenStream> {
-    direction.any().then_some(attribute)
+fn serde_derives(direction: Direction) -> impl Iterator<Item = &'static str> {
+    let serialize = direction.sent.then_some("::serde::Serialize");
+    let deserialize = direction.received.then_some("::serde::Deserialize");
+    serialize.into_iter().chain(deserialize)
 }
 
 pub fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
-}
-
-/// The Rust type of a use inside the `types` module, with fully qualified paths so
-/// that generated names (`Option`, `Error`, `String`…) never shadow std.
-pub fn type_ref(api: &Api, ty: &TypeRef) -> TokenStream {
-    type_ref_in(api, ty, &TokenStream::new())
 }
 
 /// The same type named from a sibling module (`super::types::Name`).
@@ -146,30 +111,20 @@ fn alias_of(out: &mut String, api: &Api, def: &TypeDef, first: TypeId, cfg: Opti
     );
 }
 
-fn type_def(api: &Api, def: &TypeDef, direction: Direction) -> TokenStream {
-    let docs = outer_docs(&def.docs);
-    let name = ident(&def.name);
-    let body = match &def.kind {
-        // Printed as text (`printed`).
-        TypeKind::Struct(_) | TypeKind::StringEnum { .. } => TokenStream::new(),
-        TypeKind::ScalarEnum { repr, values } => scalar_enum(&name, *repr, values, direction),
-        TypeKind::Union(union) => super::unions::union_def(api, &name, union, direction),
-        TypeKind::Alias(target) => {
-            let target = type_ref(api, target);
-            quote!(pub type #name = #target;)
-        }
-        TypeKind::Newtype(target) => {
-            let target = type_ref(api, target);
-            let serde = serde_derives(direction);
-            let transparent = serde_attribute(direction, quote!(#[serde(transparent)]));
-            quote! {
-                #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq #(, #serde)*)]
-                #transparent
-                pub struct #name(pub #target);
-            }
-        }
-    };
-    quote! { #docs #body }
+/// A newtype over `target`, transparent on the wire.
+fn newtype(out: &mut String, api: &Api, name: &str, target: &TypeRef, direction: Direction) {
+    let mut derives = vec![
+        "::std::fmt::Debug",
+        "::std::clone::Clone",
+        "::std::cmp::PartialEq",
+    ];
+    derives.extend(serde_derives(direction));
+    derive(out, 0, &derives);
+    if direction.any() {
+        line(out, 0, "#[serde(transparent)]");
+    }
+    let target = type_text(api, target, "");
+    line(out, 0, &format!("pub struct {name}(pub {target});"));
 }
 
 /// A struct: `Serialize` derived when it is sent (serde's attributes say how), and
@@ -224,9 +179,8 @@ fn struct_def(
 }
 
 /// Type `id` printed as text (`printer`), appended to `out`, behind its features'
-/// `cfg`: aliases, structs and string enums. False for the kinds that are formatted
-/// from tokens.
-fn printed(api: &Api, plan: &Plan, id: usize, out: &mut String) -> bool {
+/// `cfg`.
+fn printed(api: &Api, plan: &Plan, id: usize, out: &mut String) {
     let def = &api.types[id];
     let cfg = plan
         .features
@@ -236,8 +190,14 @@ fn printed(api: &Api, plan: &Plan, id: usize, out: &mut String) -> bool {
     let direction = plan.directions[id];
     if let Some(first) = plan.canonical[id] {
         alias_of(out, api, def, first, cfg);
-        return true;
+        return;
     }
+    if !matches!(def.kind, TypeKind::Struct(_) | TypeKind::StringEnum { .. }) {
+        // Structs and string enums print their own documentation.
+        doc_comments(out, 0, &def.docs);
+        cfg_line(out, cfg);
+    }
+    let name = def.name.as_str();
     match &def.kind {
         TypeKind::Struct(s) => {
             struct_def(out, api, def, s, direction, cfg);
@@ -249,9 +209,19 @@ fn printed(api: &Api, plan: &Plan, id: usize, out: &mut String) -> bool {
         TypeKind::StringEnum { variants, open } => {
             super::string_enums::string_enum(out, def, variants, *open, direction, cfg);
         }
-        _ => return false,
+        TypeKind::ScalarEnum { repr, values } => {
+            scalar_enum(out, name, *repr, values, direction, cfg)
+        }
+        TypeKind::Union(union) => super::unions::union_def(out, api, (name, union), direction, cfg),
+        TypeKind::Alias(target) => {
+            line(
+                out,
+                0,
+                &format!("pub type {name} = {};", type_text(api, target, "")),
+            );
+        }
+        TypeKind::Newtype(target) => newtype(out, api, name, target, direction),
     }
-    true
 }
 
 /// The `cfg` attribute line of an item, if it has one.
@@ -321,64 +291,62 @@ fn redacted_debug(out: &mut String, name: &str, s: &Struct) {
 /// A newtype over the scalar, with one constant per listed value: unknown values still
 /// decode. Floats are neither `Eq` nor `Ord`.
 fn scalar_enum(
-    name: &Ident,
+    out: &mut String,
+    name: &str,
     repr: Scalar,
     values: &[ScalarValue],
     direction: Direction,
-) -> TokenStream {
-    let inner = scalar_type(repr);
-    let constants = values.iter().map(|value| {
-        let docs = outer_docs(&value.docs);
-        let constant = ident(&value.name);
-        let literal = literal_tokens(value.value);
-        quote! {
-            #docs
-            pub const #constant: Self = Self(#literal);
-        }
-    });
-    let total = (!matches!(repr, Scalar::F32 | Scalar::F64))
-        .then(|| quote!(, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::Ord));
-    let serde = serde_derives(direction);
-    let transparent = serde_attribute(direction, quote!(#[serde(transparent)]));
-    quote! {
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy, ::std::cmp::PartialEq, ::std::cmp::PartialOrd #total #(, #serde)*)]
-        #transparent
-        pub struct #name(pub #inner);
-
-        impl #name {
-            #(#constants)*
-        }
+    cfg: Option<&str>,
+) {
+    let mut derives = vec![
+        "::std::fmt::Debug",
+        "::std::clone::Clone",
+        "::std::marker::Copy",
+        "::std::cmp::PartialEq",
+        "::std::cmp::PartialOrd",
+    ];
+    if !matches!(repr, Scalar::F32 | Scalar::F64) {
+        derives.extend(["::std::cmp::Eq", "::std::hash::Hash", "::std::cmp::Ord"]);
     }
+    derives.extend(serde_derives(direction));
+    derive(out, 0, &derives);
+    if direction.any() {
+        line(out, 0, "#[serde(transparent)]");
+    }
+    line(
+        out,
+        0,
+        &format!("pub struct {name}(pub {});", scalar_text(repr)),
+    );
+    cfg_line(out, cfg);
+    line(out, 0, &format!("impl {name} {{"));
+    for value in values {
+        doc_comments(out, 1, &value.docs);
+        let constant = format!(
+            "pub const {}: Self = Self({});",
+            value.name,
+            literal_text(value.value)
+        );
+        line(out, 1, &constant);
+    }
+    line(out, 0, "}");
 }
 
-fn literal_tokens(value: Literal) -> TokenStream {
+/// A value as a Rust literal, unsuffixed: the constant's type is the newtype's.
+fn literal_text(value: Literal) -> String {
     match value {
-        Literal::Int(n) => {
-            let magnitude = proc_macro2::Literal::u64_unsuffixed(n.unsigned_abs());
-            if n < 0 {
-                quote!(-#magnitude)
-            } else {
-                quote!(#magnitude)
-            }
-        }
-        Literal::UInt(n) => {
-            let n = proc_macro2::Literal::u64_unsuffixed(n);
-            quote!(#n)
-        }
+        Literal::Int(n) => n.to_string(),
+        Literal::UInt(n) => n.to_string(),
         Literal::Float(n) => {
-            let magnitude = proc_macro2::Literal::f64_unsuffixed(n.abs());
-            if n < 0.0 {
-                quote!(-#magnitude)
+            let text = n.to_string();
+            if text.contains(['.', 'e', 'E']) || !n.is_finite() {
+                text
             } else {
-                quote!(#magnitude)
+                format!("{text}.0")
             }
         }
-        Literal::Bool(b) => quote!(#b),
+        Literal::Bool(b) => b.to_string(),
     }
-}
-
-fn scalar_type(scalar: Scalar) -> TokenStream {
-    scalar_text(scalar).parse().unwrap_or_default()
 }
 
 fn scalar_text(scalar: Scalar) -> &'static str {

@@ -9,103 +9,126 @@
 //! (`auth_runtime::shape::rank`: JSON type, required and known properties, listed
 //! values) and tried best first; none decoding gives `Unknown`.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
 use super::direction::Direction;
-use super::outer_docs;
-use super::types::{ident, type_ref};
+use super::printer::{block, derive, deserialize_impl, doc_comments, line, list, literal};
+use super::types::{cfg_line, type_text};
 use crate::ir::*;
 
 /// The enum, deriving `Serialize` when it is sent and with its own `Deserialize` when it
-/// is received.
+/// is received, appended to `out`, each item behind `cfg`.
 pub fn union_def(
+    out: &mut String,
     api: &Api,
-    name: &proc_macro2::Ident,
-    union: &Union,
+    (name, union): (&str, &Union),
     direction: Direction,
-) -> TokenStream {
-    let variants = union.variants.iter().map(|variant| {
-        let docs = outer_docs(&variant.docs);
-        let variant_name = ident(&variant.name);
-        let ty = type_ref(api, &variant.ty);
-        quote! { #docs #variant_name(#ty), }
-    });
-    let deserialize = direction.received.then(|| match &union.discriminator {
-        Some(property) => tagged(name, property, &union.variants),
-        None => ranked(api, name, &union.variants),
-    });
-    let serialize = direction
-        .sent
-        .then(|| (quote!(, ::serde::Serialize), quote!(#[serde(untagged)])));
-    let (serialize, untagged) = serialize.unzip();
-    quote! {
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq #serialize)]
-        #untagged
-        pub enum #name {
-            #(#variants)*
-            /// A value no variant fits (or with a tag the document does not list), as received.
-            Unknown(::serde_json::Value),
-        }
-        #deserialize
+    cfg: Option<&str>,
+) {
+    let mut derives = vec![
+        "::std::fmt::Debug",
+        "::std::clone::Clone",
+        "::std::cmp::PartialEq",
+    ];
+    if direction.sent {
+        derives.push("::serde::Serialize");
+    }
+    derive(out, 0, &derives);
+    if direction.sent {
+        line(out, 0, "#[serde(untagged)]");
+    }
+    line(out, 0, &format!("pub enum {name} {{"));
+    for variant in &union.variants {
+        doc_comments(out, 1, &variant.docs);
+        let ty = type_text(api, &variant.ty, "");
+        line(out, 1, &format!("{}({ty}),", variant.name));
+    }
+    line(
+        out,
+        1,
+        "/// A value no variant fits (or with a tag the document does not list), as received.",
+    );
+    line(out, 1, "Unknown(::serde_json::Value),");
+    line(out, 0, "}");
+    if direction.received {
+        cfg_line(out, cfg);
+        deserialize_impl(out, name, |out| match &union.discriminator {
+            Some(property) => tagged(out, property, &union.variants),
+            None => ranked(out, api, &union.variants),
+        });
     }
 }
+
+const READ_VALUE: &str =
+    "let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;";
 
 /// The variant named by the discriminator property; its own type still sees the
 /// property.
-fn tagged(name: &proc_macro2::Ident, property: &str, variants: &[UnionVariant]) -> TokenStream {
-    let arms = variants
-        .iter()
-        .filter(|v| !v.tags.is_empty())
-        .map(|variant| {
-            let variant_name = ident(&variant.name);
-            let tags = &variant.tags;
-            quote! {
-                ::std::option::Option::Some(#(#tags)|*) => ::serde::Deserialize::deserialize(&value)
-                    .map(Self::#variant_name)
-                    .map_err(<D::Error as ::serde::de::Error>::custom),
-            }
-        });
-    quote! {
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                match value.get(#property).and_then(::serde_json::Value::as_str) {
-                    #(#arms)*
-                    _ => ::std::result::Result::Ok(Self::Unknown(value)),
-                }
-            }
-        }
+fn tagged(out: &mut String, property: &str, variants: &[UnionVariant]) {
+    line(out, 2, READ_VALUE);
+    let property = literal(property);
+    line(
+        out,
+        2,
+        &format!("match value.get({property}).and_then(::serde_json::Value::as_str) {{"),
+    );
+    for variant in variants.iter().filter(|v| !v.tags.is_empty()) {
+        let tags: Vec<String> = variant.tags.iter().map(|t| literal(t)).collect();
+        let arm = format!(
+            "::std::option::Option::Some({}) => ::serde::Deserialize::deserialize(&value)\n    \
+             .map(Self::{})\n    .map_err(<D::Error as ::serde::de::Error>::custom),",
+            tags.join(" | "),
+            variant.name
+        );
+        block(out, 3, &arm);
     }
+    line(
+        out,
+        3,
+        "_ => ::std::result::Result::Ok(Self::Unknown(value)),",
+    );
+    line(out, 2, "}");
 }
 
 /// The variants tried best fit first.
-fn ranked(api: &Api, name: &proc_macro2::Ident, variants: &[UnionVariant]) -> TokenStream {
-    let shapes = variants.iter().map(|v| shape(api, &v.ty));
-    let arms = variants.iter().enumerate().map(|(index, variant)| {
-        let variant_name = ident(&variant.name);
-        quote! {
-            #index => ::serde::Deserialize::deserialize(&value).ok().map(Self::#variant_name),
-        }
-    });
-    quote! {
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                const SHAPES: &[::auth_runtime::shape::Shape] = &[#(#shapes),*];
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                for index in ::auth_runtime::shape::rank(&value, SHAPES) {
-                    let decoded: ::std::option::Option<Self> = match index {
-                        #(#arms)*
-                        _ => ::std::option::Option::None,
-                    };
-                    if let ::std::option::Option::Some(decoded) = decoded {
-                        return ::std::result::Result::Ok(decoded);
-                    }
-                }
-                ::std::result::Result::Ok(Self::Unknown(value))
-            }
-        }
+fn ranked(out: &mut String, api: &Api, variants: &[UnionVariant]) {
+    let shapes: Vec<String> = variants.iter().map(|v| shape(api, &v.ty)).collect();
+    block(
+        out,
+        2,
+        &list(
+            "const SHAPES: &[::auth_runtime::shape::Shape] = &[",
+            &shapes,
+            "];",
+        ),
+    );
+    line(out, 2, READ_VALUE);
+    line(
+        out,
+        2,
+        "for index in ::auth_runtime::shape::rank(&value, SHAPES) {",
+    );
+    line(
+        out,
+        3,
+        "let decoded: ::std::option::Option<Self> = match index {",
+    );
+    for (index, variant) in variants.iter().enumerate() {
+        let arm = format!(
+            "{index} => ::serde::Deserialize::deserialize(&value).ok().map(Self::{}),",
+            variant.name
+        );
+        line(out, 4, &arm);
     }
+    line(out, 4, "_ => ::std::option::Option::None,");
+    line(out, 3, "};");
+    line(
+        out,
+        3,
+        "if let ::std::option::Option::Some(decoded) = decoded {",
+    );
+    line(out, 4, "return ::std::result::Result::Ok(decoded);");
+    line(out, 3, "}");
+    line(out, 2, "}");
+    line(out, 2, "::std::result::Result::Ok(Self::Unknown(value))");
 }
 
 /// What a variant's type tells about the values it accepts.
@@ -119,28 +142,37 @@ struct Facts {
     values: Vec<String>,
 }
 
-fn shape(api: &Api, ty: &TypeRef) -> TokenStream {
+/// A variant's `Shape` constant, a field per line.
+fn shape(api: &Api, ty: &TypeRef) -> String {
     let facts = facts(api, ty, 0);
-    let kinds = facts.kinds.iter().map(|k| {
-        let kind = ident(k);
-        quote!(::auth_runtime::shape::Kind::#kind)
-    });
-    let (required, known, closed, values) =
-        (&facts.required, &facts.known, facts.closed, &facts.values);
-    let listed = facts
+    let strings = |values: &[String]| -> String {
+        let values: Vec<String> = values.iter().map(|v| literal(v)).collect();
+        list("&[", &values, "]")
+    };
+    let kinds: Vec<String> = facts
+        .kinds
+        .iter()
+        .map(|kind| format!("::auth_runtime::shape::Kind::{kind}"))
+        .collect();
+    let listed: Vec<String> = facts
         .listed
         .iter()
-        .map(|(property, values)| quote!((#property, &[#(#values),*])));
-    quote! {
-        ::auth_runtime::shape::Shape {
-            kinds: &[#(#kinds),*],
-            required: &[#(#required),*],
-            known: &[#(#known),*],
-            closed: #closed,
-            listed: &[#(#listed),*],
-            values: &[#(#values),*],
-        }
+        .map(|(property, values)| list("(", &[literal(property), strings(values)], ")"))
+        .collect();
+    let fields = [
+        format!("kinds: {}", list("&[", &kinds, "]")),
+        format!("required: {}", strings(&facts.required)),
+        format!("known: {}", strings(&facts.known)),
+        format!("closed: {}", facts.closed),
+        format!("listed: {}", list("&[", &listed, "]")),
+        format!("values: {}", strings(&facts.values)),
+    ];
+    let mut out = "::auth_runtime::shape::Shape {\n".to_owned();
+    for field in fields {
+        block(&mut out, 1, &format!("{field},"));
     }
+    out.push('}');
+    out
 }
 
 /// Aliases and newtypes are looked through, a few levels deep.
