@@ -11,32 +11,40 @@ use super::printer::{derive, doc_comments, fmt_impl, line, literal};
 use crate::ir::*;
 
 /// The `types` module's items, each printed on its own, appended to `out`; the types
-/// are split into one contiguous run per core and printed in parallel, then joined in
-/// order: the output is the same whatever the number of threads. Each type derives the
-/// serde traits the plan gives it, and is behind its features' `cfg`.
+/// are split into one contiguous run per core, printed in parallel (the last on this
+/// thread, so a small document starts no thread), then joined in order: the output is
+/// the same whatever the number of threads. Each type derives the serde traits the plan
+/// gives it, and is behind its features' `cfg`.
 pub fn formatted(api: &Api, plan: &Plan, out: &mut String) {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
-    let chunk = api.types.len().div_ceil(threads).max(256);
+    let count = api.types.len();
+    let chunk = count.div_ceil(threads).max(256);
+    let print = |first: usize| {
+        let mut text = String::new();
+        for id in first..(first + chunk).min(count) {
+            printed(api, plan, id, &mut text);
+        }
+        text
+    };
+    let firsts: Vec<usize> = (0..count).step_by(chunk).collect();
+    let Some((&last, others)) = firsts.split_last() else {
+        return;
+    };
     std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..api.types.len())
-            .step_by(chunk.max(1))
-            .map(|first| {
-                let work = move || {
-                    let mut text = String::new();
-                    for id in first..(first + chunk).min(api.types.len()) {
-                        printed(api, plan, id, &mut text);
-                    }
-                    text
-                };
-                // The generator's own stack size: printing recurses as deep as a type nests.
+        let workers: Vec<_> = others
+            .iter()
+            .map(|&first| {
+                let work = move || print(first);
+                // The generator's own stack size, as the calling thread has.
                 std::thread::Builder::new()
                     .stack_size(crate::STACK_SIZE)
                     .spawn_scoped(scope, work)
                     .map_err(|_| work)
             })
             .collect();
+        let own = print(last);
         for worker in workers {
             match worker {
                 Ok(handle) => match handle.join() {
@@ -47,6 +55,7 @@ pub fn formatted(api: &Api, plan: &Plan, out: &mut String) {
                 Err(work) => out.push_str(&work()),
             }
         }
+        out.push_str(&own);
     });
 }
 

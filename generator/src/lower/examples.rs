@@ -101,7 +101,7 @@ impl Lowerer<'_> {
     #[cfg(feature = "examples")]
     fn validate(&mut self, sites: &[Site]) -> Vec<Option<bool>> {
         if sites.iter().all(|site| site.schema.is_none()) {
-            // No validator (a copy of every document) for nothing to check.
+            // No validator for nothing to check.
             return vec![None; sites.len()];
         }
         let trees = super::validate::Trees::new(self.sources);
