@@ -77,7 +77,9 @@ pub fn items(api: &Api, features: Option<&Features>, out: &mut String) {
             }
         }
     };
-    out.push_str(&super::format_tokens(client));
+    let client = super::format_tokens(client);
+    out.reserve(client.len() + operations.len());
+    out.push_str(&client);
     out.push_str(&operations);
     out.push_str(&super::format_tokens(flows));
     out.push_str(&super::format_tokens(schemes));

@@ -29,7 +29,8 @@ struct ItemNames {
 /// operation's features when there are features. Printed as text: one shape, and
 /// formatting it from tokens was most of the time spent on the client.
 pub fn operations(api: &Api, taken: &mut Namespace, features: Option<&Features>) -> String {
-    let mut out = String::new();
+    // About what an operation prints, so that the text seldom grows.
+    let mut out = String::with_capacity(api.operations.len() * 2048);
     for (index, operation) in api.operations.iter().enumerate() {
         if operation.webhook {
             continue;

@@ -55,9 +55,11 @@ impl Trees {
 
 pub(super) struct Checker<'s> {
     sources: &'s Sources,
+    /// Each file's URI in the registry.
+    uris: Vec<String>,
     draft: Draft,
-    /// Borrows the trees rather than copying them: a copy of every document cost as
-    /// much as the check.
+    /// Borrows the trees rather than copying them (a copy of every document was about a
+    /// tenth of a Lago run).
     registry: Option<Registry<'s>>,
     spelled: Option<&'s [Value]>,
     /// One validator per schema location.
@@ -73,11 +75,13 @@ const WRAPPER: &str = "x-nullable-wrapper";
 impl<'s> Checker<'s> {
     pub fn new(sources: &'s Sources, trees: &'s Trees) -> Checker<'s> {
         let spelled = trees.spelled.as_deref();
+        let uris = file_uris(sources);
         let resources: Vec<(String, &Value)> = sources
             .files()
-            .map(|(id, file)| {
+            .zip(&uris)
+            .map(|((id, file), uri)| {
                 let tree = spelled.map_or(&file.root, |spelled| &spelled[id.index()]);
-                (file_uri(&sources.path_of(id)), tree)
+                (uri.clone(), tree)
             })
             .collect();
         let registry = Registry::new()
@@ -87,6 +91,7 @@ impl<'s> Checker<'s> {
             .ok();
         Checker {
             sources,
+            uris,
             draft: trees.draft,
             registry,
             spelled,
@@ -167,11 +172,7 @@ impl<'s> Checker<'s> {
             Some(trees) => moved_pointer(&trees[schema.file.index()], &schema.pointer),
             None => schema.pointer.clone(),
         };
-        let uri = format!(
-            "{}#{}",
-            file_uri(&self.sources.path_of(schema.file)),
-            encode(&pointer, true)
-        );
+        let uri = schema_uri(&self.uris[schema.file.index()], &pointer);
         jsonschema::options()
             .with_draft(self.draft)
             .with_registry(registry)
@@ -185,6 +186,14 @@ impl<'s> Checker<'s> {
 /// Draft-4 spellings of 3.0 trees: `nullable` rewritten, then every `$ref` pointed at
 /// where its target now is.
 fn draft_4_trees(sources: &Sources, trees: &mut [Value]) {
+    let mut wrapped = false;
+    for tree in trees.iter_mut() {
+        wrapped |= spell_nullable(tree);
+    }
+    if !wrapped {
+        // Every node is where it was: the references still lead where they did.
+        return;
+    }
     // Where each reference leads, found on the original trees.
     let mut references: Vec<(FileId, String, Loc)> = Vec::new();
     for (file, source) in sources.files() {
@@ -198,23 +207,13 @@ fn draft_4_trees(sources: &Sources, trees: &mut [Value]) {
             }
         }
     }
-    let mut wrapped = false;
-    for tree in trees.iter_mut() {
-        wrapped |= spell_nullable(tree);
-    }
-    if !wrapped {
-        return;
-    }
+    let uris = file_uris(sources);
     // Read every new `$ref` first, then write them: writes change no wrapper.
     let moved: Vec<(FileId, String, String)> = references
         .into_iter()
         .map(|(file, pointer, target)| {
             let target_pointer = moved_pointer(&trees[target.file.index()], &target.pointer);
-            let uri = format!(
-                "{}#{}",
-                file_uri(&sources.path_of(target.file)),
-                encode(&target_pointer, true)
-            );
+            let uri = schema_uri(&uris[target.file.index()], &target_pointer);
             (file, moved_pointer(&trees[file.index()], &pointer), uri)
         })
         .collect();
@@ -225,30 +224,54 @@ fn draft_4_trees(sources: &Sources, trees: &mut [Value]) {
     }
 }
 
-/// Every `$ref` string in a tree, with the pointer of the object holding it.
+/// One step from a node to a child.
+enum Step<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+/// Every `$ref` string in a tree, with the pointer of the object holding it. The path
+/// to the node in hand is kept as steps, and spelled only for the objects holding a
+/// `$ref`.
 fn references_in(root: &Value) -> Vec<(String, String)> {
     let mut found = Vec::new();
-    let mut pending = vec![(String::new(), root)];
-    while let Some((pointer, value)) = pending.pop() {
+    let mut path: Vec<Step> = Vec::new();
+    // Each pending node with its depth and the step that reaches it (none for the root).
+    let mut pending: Vec<(usize, Option<Step>, &Value)> = vec![(0, None, root)];
+    while let Some((depth, step, value)) = pending.pop() {
+        path.truncate(depth.saturating_sub(1));
+        path.extend(step);
         match value {
             Value::Object(map) => {
                 if let Some(Value::String(reference)) = map.get("$ref") {
-                    found.push((pointer.clone(), reference.clone()));
+                    found.push((spelled_pointer(&path), reference.clone()));
                 }
                 for (key, child) in map {
-                    let key = key.replace('~', "~0").replace('/', "~1");
-                    pending.push((format!("{pointer}/{key}"), child));
+                    pending.push((depth + 1, Some(Step::Key(key)), child));
                 }
             }
             Value::Array(items) => {
                 for (index, child) in items.iter().enumerate() {
-                    pending.push((format!("{pointer}/{index}"), child));
+                    pending.push((depth + 1, Some(Step::Index(index)), child));
                 }
             }
             _ => {}
         }
     }
     found
+}
+
+/// The JSON pointer of `path`.
+fn spelled_pointer(path: &[Step]) -> String {
+    let mut pointer = String::new();
+    for step in path {
+        pointer.push('/');
+        match step {
+            Step::Key(key) => pointer.push_str(&key.replace('~', "~0").replace('/', "~1")),
+            Step::Index(index) => pointer.push_str(&index.to_string()),
+        }
+    }
+    pointer
 }
 
 /// `nullable: true` as draft 4 says it: `null` added to `type` and `enum`; a schema
@@ -314,6 +337,19 @@ fn moved_pointer(tree: &Value, pointer: &str) -> String {
         });
     }
     out
+}
+
+/// Each loaded file's `file://` URI, by file.
+fn file_uris(sources: &Sources) -> Vec<String> {
+    sources
+        .files()
+        .map(|(id, _)| file_uri(&sources.path_of(id)))
+        .collect()
+}
+
+/// The URI of the schema at `pointer` of the file at `file_uri`.
+fn schema_uri(file_uri: &str, pointer: &str) -> String {
+    format!("{file_uri}#{}", encode(pointer, true))
 }
 
 /// `file://` and the absolute path, percent-encoded.
