@@ -106,23 +106,31 @@ impl Lowerer<'_> {
         }
         let trees = super::validate::Trees::new(self.sources);
         let checker = super::validate::Checker::new(self.sources, &trees);
-        sites
+        let sources = self.sources;
+        let checked: Vec<(usize, (&Loc, &Value))> = sites
             .iter()
-            .map(|site| {
-                let (schema, value) = (site.schema.as_ref()?, self.sources.get(&site.value)?);
-                match checker.check(schema, value) {
-                    Ok(()) => Some(true),
-                    Err(super::validate::Failure::Invalid(why)) => {
-                        self.warning(&site.value, format!("this example does not match its schema: {why}"));
-                        Some(false)
-                    }
-                    Err(super::validate::Failure::Unreadable(why)) => {
-                        self.warning(&site.value, format!("this example could not be checked: the validator cannot read its schema ({why})"));
-                        None
-                    }
-                }
+            .enumerate()
+            .filter_map(|(index, site)| {
+                Some((index, (site.schema.as_ref()?, sources.get(&site.value)?)))
             })
-            .collect()
+            .collect();
+        let pairs: Vec<(&Loc, &Value)> = checked.iter().map(|&(_, pair)| pair).collect();
+        let mut verdicts = vec![None; sites.len()];
+        for ((index, _), outcome) in checked.iter().zip(checker.check_all(&pairs)) {
+            let at = &sites[*index].value;
+            verdicts[*index] = match outcome {
+                Ok(()) => Some(true),
+                Err(super::validate::Failure::Invalid(why)) => {
+                    self.warning(at, format!("this example does not match its schema: {why}"));
+                    Some(false)
+                }
+                Err(super::validate::Failure::Unreadable(why)) => {
+                    self.warning(at, format!("this example could not be checked: the validator cannot read its schema ({why})"));
+                    None
+                }
+            };
+        }
+        verdicts
     }
 
     #[cfg(not(feature = "examples"))]
