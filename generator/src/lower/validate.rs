@@ -474,6 +474,61 @@ mod tests {
     }
 
     #[test]
+    fn checking_together_gives_each_value_its_own_verdict() {
+        let dir = std::env::temp_dir().join(format!("validate-batch-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let entry = dir.join("api.json");
+        let document = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {}, "components": {"schemas": {
+                "Pet": {"type": "object", "required": ["name"], "properties": {
+                    "name": {"type": "string"},
+                    "tags": {"type": "array", "items": {"$ref": "#/components/schemas/Tag"}}}},
+                "Tag": {"type": "string", "maxLength": 3},
+                "Maybe": {"nullable": true, "allOf": [{"$ref": "#/components/schemas/Tag"}]}}}});
+        std::fs::write(&entry, document.to_string()).unwrap();
+        let sources = Sources::load(&entry, &crate::load::Limits::default()).unwrap();
+        let schema = |name: &str| Loc {
+            file: sources.entry().file,
+            pointer: format!("/components/schemas/{name}"),
+        };
+        let (pet, tag, maybe) = (schema("Pet"), schema("Tag"), schema("Maybe"));
+        let values = [
+            json!({"name": "a", "tags": ["ok"]}),
+            json!({"tags": ["ok", "too long"]}),
+            json!({"name": "b", "tags": ["ok", "toolong"]}),
+            json!("abcd"),
+            Value::Null,
+            json!("ab"),
+        ];
+        let schemas = [&pet, &pet, &pet, &tag, &maybe, &maybe];
+        let sites: Vec<(&Loc, &Value)> = schemas.into_iter().zip(&values).collect();
+        let trees = Trees::new(&sources);
+        let checker = Checker::new(&sources, &trees);
+        let verdict = |outcome: &Result<(), Failure>| match outcome {
+            Ok(()) => "ok".to_owned(),
+            Err(Failure::Invalid(why) | Failure::Unreadable(why)) => why.clone(),
+        };
+        let together: Vec<String> = checker.check_all(&sites).iter().map(verdict).collect();
+        // One validator for all: none was built per schema.
+        assert!(checker.validators.borrow().is_empty());
+        let alone: Vec<String> = sites
+            .iter()
+            .map(|(schema, value)| verdict(&checker.check(schema, value)))
+            .collect();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(together, alone);
+        assert_eq!(together[0], "ok");
+        assert!(
+            together[1].contains("\"name\" is a required property"),
+            "{}",
+            together[1]
+        );
+        assert!(together[2].ends_with("(at `/tags/1`)"), "{}", together[2]);
+        assert!(!together[3].contains("(at"), "{}", together[3]);
+        assert_eq!(&together[4..], ["ok", "ok"]);
+    }
+
+    #[test]
     fn uris_are_percent_encoded() {
         assert_eq!(encode("/paths/~1a b/{id}", true), "/paths/~1a%20b/%7Bid%7D");
         assert_eq!(file_uri(Path::new("/a b/c.yaml")), "file:///a%20b/c.yaml");
