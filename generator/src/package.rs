@@ -159,6 +159,8 @@ pub fn write_crate_with(
     manifest_extra: &str,
 ) -> Result<(), String> {
     check_output_dir(out)?;
+    // Nothing to compare with or remove in a new or empty directory.
+    let fresh = std::fs::read_dir(out).map_or(true, |mut entries| entries.next().is_none());
     let mut files = crate_files(output, package, runtime);
     if let Some((_, manifest)) = files.iter_mut().find(|(p, _)| p == Path::new("Cargo.toml")) {
         manifest.push_str(manifest_extra);
@@ -173,13 +175,15 @@ pub fn write_crate_with(
             std::fs::remove_file(&stale).map_err(|e| format!("{}: {e}", stale.display()))?;
         }
     }
+    let mut made: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
     for (path, text) in files {
         let path = out.join(path);
-        if std::fs::read(&path).is_ok_and(|old| old == text.as_bytes()) {
+        if !fresh && std::fs::read(&path).is_ok_and(|old| old == text.as_bytes()) {
             continue;
         }
-        if let Some(parent) = path.parent() {
+        if let Some(parent) = path.parent().filter(|p| !made.contains(*p)) {
             std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+            made.insert(parent.to_path_buf());
         }
         std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
     }

@@ -16,11 +16,17 @@ use crate::ir::*;
 /// the same whatever the number of threads. Each type derives the serde traits the plan
 /// gives it, and is behind its features' `cfg`.
 pub fn formatted(api: &Api, plan: &Plan, out: &mut String) {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
     let count = api.types.len();
-    let chunk = count.div_ceil(threads).max(256);
+    // Runs of at least this many types; fewer are not worth a thread (nor asking how
+    // many cores there are, which reads the cgroup files).
+    const MIN_RUN: usize = 256;
+    let threads = match count > MIN_RUN {
+        true => std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8),
+        false => 1,
+    };
+    let chunk = count.div_ceil(threads).max(MIN_RUN);
     let print = |first: usize| {
         let mut text = String::new();
         for id in first..(first + chunk).min(count) {
