@@ -168,23 +168,15 @@ fn outer_docs(docs: &Docs) -> TokenStream {
 
 fn inner_docs(docs: &Docs) -> TokenStream {
     let lines = docs::sanitize(&docs.0.join("\n"));
-    let lines = lines.iter().map(|line| doc_line(line));
+    let lines = lines.iter().map(|line| printer::doc_text(line));
     quote! { #(#![doc = #lines])* }
 }
 
 /// Documentation the generator writes itself (intra-doc links included); document
 /// values inside it go through [`docs::code_span`].
 fn own_docs(lines: &[String]) -> TokenStream {
-    let lines = lines.iter().map(|line| doc_line(line));
+    let lines = lines.iter().map(|line| printer::doc_text(line));
     quote! { #(#[doc = #lines])* }
-}
-
-fn doc_line(line: &str) -> String {
-    if line.is_empty() {
-        String::new()
-    } else {
-        format!(" {line}")
-    }
 }
 
 /// The module root of one API: its documentation (with a usage example when apps'
@@ -204,7 +196,7 @@ pub fn module_file(api: &Api, source_name: &str, module: Option<&str>, plan: &Pl
     let example = module
         .map(|module| usage::example(api, module, plan.features.as_ref()))
         .unwrap_or_default();
-    let example = example.iter().map(|line| doc_line(line));
+    let example = example.iter().map(|line| printer::doc_text(line));
     format_file(quote! {
         #docs
         #(#![doc = #example])*

@@ -40,12 +40,24 @@ pub fn own_doc_comments(w: &mut String, depth: usize, lines: &[String]) {
     for text in lines {
         indent(w, depth);
         w.push_str("///");
-        if !text.is_empty() {
-            w.push(' ');
-            w.push_str(text.trim_end());
-        }
+        push_doc_text(w, text.trim_end());
         w.push('\n');
     }
+}
+
+/// Appends what follows `///` for one line: a space before any text.
+fn push_doc_text(w: &mut String, line: &str) {
+    if !line.is_empty() {
+        w.push(' ');
+        w.push_str(line);
+    }
+}
+
+/// What follows `///`, or goes in `#[doc = …]`, for one line.
+pub fn doc_text(line: &str) -> String {
+    let mut text = String::with_capacity(line.len() + 1);
+    push_doc_text(&mut text, line);
+    text
 }
 
 /// `#[derive(…)]` of `traits`, on one line when it fits.
