@@ -13,7 +13,7 @@ use super::features::{Features, Gate};
 use super::printer::{MARGIN, block, doc_comments, line, list, list_within, literal};
 use super::request_bodies::{self, BodyWrite};
 use super::responses::Outcome;
-use super::types::type_text;
+use super::types::qualified_type_text;
 use crate::ir::*;
 use crate::names::{self, Namespace};
 
@@ -47,7 +47,14 @@ pub fn operations(api: &Api, taken: &mut Namespace, features: Option<&Features>)
         let success = Outcome::success(operation);
         let failure = Outcome::failure(operation);
         line(&mut out, 0, "impl Client {");
-        method(&mut out, api, operation, &names, (&success, &failure), gate);
+        method(
+            &mut out,
+            api,
+            operation,
+            &names,
+            (&success, &failure),
+            (gate, cfg),
+        );
         line(&mut out, 0, "}");
         let response = (
             names.response.as_str(),
@@ -77,7 +84,7 @@ fn method(
     operation: &Operation,
     names: &ItemNames,
     (success, failure): (&Outcome, &Outcome),
-    gate: Option<(&Features, &Gate)>,
+    (gate, cfg): (Option<(&Features, &Gate)>, Option<&str>),
 ) {
     let endpoint = format!(
         "{} {}",
@@ -96,8 +103,8 @@ fn method(
         docs.push(needs);
     }
     doc_comments(out, 1, &Docs(docs));
-    if let Some(cfg) = gate.and_then(|(features, gate)| features.cfg_text(gate)) {
-        line(out, 1, &cfg);
+    if let Some(cfg) = cfg {
+        line(out, 1, cfg);
     }
     if operation.deprecated {
         line(out, 1, "#[deprecated]");
@@ -112,7 +119,7 @@ fn method(
             .map(|p| format!("{}: {}", p.name, argument_type(api, &p.ty))),
     );
     if let Some(id) = operation.parameters_type {
-        let ty = type_text(api, &TypeRef::Named(id), "super::types::");
+        let ty = qualified_type_text(api, &TypeRef::Named(id));
         arguments.push(format!("params: &{ty}"));
     }
     if let BodyWrite::Call { argument, .. } | BodyWrite::Statement { argument, .. } = &body {
@@ -179,7 +186,7 @@ fn method_text(method: Method) -> &'static str {
 /// A path parameter's argument: strings borrowed, other scalars by value, the rest
 /// borrowed.
 fn argument_type(api: &Api, ty: &TypeRef) -> String {
-    let text = type_text(api, ty, "super::types::");
+    let text = qualified_type_text(api, ty);
     match ty {
         TypeRef::Scalar(Scalar::String) => "&str".to_owned(),
         TypeRef::Scalar(_) => text,

@@ -5,7 +5,7 @@
 use super::docs::code_span;
 use super::operations::style_text;
 use super::printer::{block, doc_comments, line, list, literal, match_arms};
-use super::types::type_text;
+use super::types::qualified_type_text;
 use crate::ir::*;
 use crate::names::Namespace;
 
@@ -50,7 +50,7 @@ pub(super) fn body(api: &Api, operation: &Operation, enum_name: &str) -> BodyWri
     let ty = match content.kind {
         MediaKind::Text => "&str".to_owned(),
         MediaKind::Binary => "::auth_runtime::Bytes".to_owned(),
-        _ => format!("&{}", type_text(api, &content.ty, "super::types::")),
+        _ => format!("&{}", qualified_type_text(api, &content.ty)),
     };
     let call = content_call(api, content, "body");
     if body.required {
@@ -198,11 +198,7 @@ pub(super) fn body_enum(
     line(out, 0, "#[derive(::std::fmt::Debug, ::std::clone::Clone)]");
     line(out, 0, &format!("pub enum {name} {{"));
     for (content, variant) in body.contents.iter().zip(content_variants(body)) {
-        let ty = match content.kind {
-            MediaKind::Text => "::std::string::String".to_owned(),
-            MediaKind::Binary => "::auth_runtime::Bytes".to_owned(),
-            _ => type_text(api, &content.ty, "super::types::"),
-        };
+        let ty = super::responses::content_type(api, content);
         doc_comments(out, 1, &Docs(vec![code_span(&content.media_type)]));
         line(out, 1, &format!("{variant}({ty}),"));
     }

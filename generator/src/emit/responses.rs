@@ -2,7 +2,7 @@
 //! have different bodies), an error type by status, and the code that decodes each.
 
 use super::printer::{doc_comments, line, list, match_arms};
-use super::types::type_text;
+use super::types::qualified_type_text;
 use crate::ir::*;
 
 /// What the documented answers of one kind (successes, or errors) decode to.
@@ -213,11 +213,11 @@ fn error_decode(api: &Api, content: &Content) -> String {
 }
 
 /// The Rust type of a content as decoded.
-fn content_type(api: &Api, content: &Content) -> String {
+pub(super) fn content_type(api: &Api, content: &Content) -> String {
     match content.kind {
         MediaKind::Text => "::std::string::String".to_owned(),
         MediaKind::Binary => "::auth_runtime::Bytes".to_owned(),
-        _ => type_text(api, &content.ty, "super::types::"),
+        _ => qualified_type_text(api, &content.ty),
     }
 }
 

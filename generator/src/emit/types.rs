@@ -3,7 +3,6 @@
 //! (`printer`).
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
 
 use super::Plan;
 use super::direction::Direction;
@@ -81,7 +80,13 @@ pub fn ident(name: &str) -> Ident {
 
 /// The same type named from a sibling module (`super::types::Name`).
 pub fn qualified_type_ref(api: &Api, ty: &TypeRef) -> TokenStream {
-    type_ref_in(api, ty, &quote!(super::types::))
+    // Generated names and std paths only: the text always parses.
+    qualified_type_text(api, ty).parse().unwrap_or_default()
+}
+
+/// [`qualified_type_ref`] as text.
+pub fn qualified_type_text(api: &Api, ty: &TypeRef) -> String {
+    type_text(api, ty, "super::types::")
 }
 
 pub fn type_ref_in(api: &Api, ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
@@ -355,14 +360,9 @@ fn literal_text(value: Literal) -> String {
     match value {
         Literal::Int(n) => n.to_string(),
         Literal::UInt(n) => n.to_string(),
-        Literal::Float(n) => {
-            let text = n.to_string();
-            if text.contains(['.', 'e', 'E']) || !n.is_finite() {
-                text
-            } else {
-                format!("{text}.0")
-            }
-        }
+        // Display writes no exponent, and JSON has no infinities.
+        Literal::Float(n) if n.fract() == 0.0 => format!("{n}.0"),
+        Literal::Float(n) => n.to_string(),
         Literal::Bool(b) => b.to_string(),
     }
 }
