@@ -137,18 +137,8 @@ impl<C: Fn(TypeId) -> usize> Walk<'_, C> {
 mod tests {
     use super::*;
 
-    fn def(name: &str, kind: TypeKind) -> TypeDef {
-        TypeDef {
-            name: name.into(),
-            docs: Docs::default(),
-            kind,
-            nullable: false,
-            origin: String::new(),
-        }
-    }
-
     fn holding(name: &str, held: usize) -> TypeDef {
-        def(
+        TypeDef::plain(
             name,
             TypeKind::Alias(TypeRef::Array(Box::new(TypeRef::Named(TypeId(held))))),
         )
@@ -205,7 +195,7 @@ mod tests {
     }
 
     fn leaf(name: &str) -> TypeDef {
-        def(name, TypeKind::Alias(TypeRef::Scalar(Scalar::String)))
+        TypeDef::plain(name, TypeKind::Alias(TypeRef::Scalar(Scalar::String)))
     }
 
     #[test]

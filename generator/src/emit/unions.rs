@@ -3,8 +3,10 @@
 //! variant fits, or whose tag the document does not list. Serializing writes the
 //! variant's own JSON (`Unknown` writes what was read).
 //!
-//! Decoding: with a discriminator, the tag property picks the variant (an unknown or
-//! missing tag gives `Unknown`; a known tag whose body does not decode is an error).
+//! Decoding: with a discriminator, or a constant tag every object variant requires
+//! (`lower::constant_tags`), the tag property picks the variant (an unknown or missing
+//! tag gives `Unknown`, or one of the variants that are never objects; a known tag
+//! whose body does not decode is an error).
 //! Without one, the variants are ranked by how well the value fits their shape
 //! (`auth_runtime::shape::rank`: JSON type, required and known properties, listed
 //! values) and tried best first; none decoding gives `Unknown`.
@@ -51,7 +53,7 @@ pub fn union_def(
     if direction.received {
         cfg_line(out, cfg);
         deserialize_impl(out, name, |out| match &union.discriminator {
-            Some(property) => tagged(out, property, &union.variants),
+            Some(property) => tagged(out, api, property, &union.variants),
             None => ranked(out, api, &union.variants),
         });
     }
@@ -60,9 +62,14 @@ pub fn union_def(
 const READ_VALUE: &str =
     "let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;";
 
-/// The variant named by the discriminator property; its own type still sees the
-/// property.
-fn tagged(out: &mut String, property: &str, variants: &[UnionVariant]) {
+/// The variant named by the tag property; its own type still sees the property. A
+/// value without a listed tag goes to the untagged variants (those never objects), by
+/// shape.
+fn tagged(out: &mut String, api: &Api, property: &str, variants: &[UnionVariant]) {
+    let untagged: Vec<&UnionVariant> = variants.iter().filter(|v| v.tags.is_empty()).collect();
+    if !untagged.is_empty() {
+        shapes(out, api, &untagged);
+    }
     line(out, 2, READ_VALUE);
     let property = literal(property);
     line(
@@ -80,16 +87,30 @@ fn tagged(out: &mut String, property: &str, variants: &[UnionVariant]) {
         );
         block(out, 3, &arm);
     }
-    line(
-        out,
-        3,
-        "_ => ::std::result::Result::Ok(Self::Unknown(value)),",
-    );
+    if untagged.is_empty() {
+        line(
+            out,
+            3,
+            "_ => ::std::result::Result::Ok(Self::Unknown(value)),",
+        );
+    } else {
+        line(out, 3, "_ => {");
+        best_fit_first(out, 4, &untagged);
+        line(out, 3, "}");
+    }
     line(out, 2, "}");
 }
 
 /// The variants tried best fit first.
 fn ranked(out: &mut String, api: &Api, variants: &[UnionVariant]) {
+    let variants: Vec<&UnionVariant> = variants.iter().collect();
+    shapes(out, api, &variants);
+    line(out, 2, READ_VALUE);
+    best_fit_first(out, 2, &variants);
+}
+
+/// `SHAPES`: what each of `variants` accepts, in their order.
+fn shapes(out: &mut String, api: &Api, variants: &[&UnionVariant]) {
     let shapes: Vec<String> = variants.iter().map(|v| shape(api, &v.ty)).collect();
     block(
         out,
@@ -100,15 +121,19 @@ fn ranked(out: &mut String, api: &Api, variants: &[UnionVariant]) {
             "];",
         ),
     );
-    line(out, 2, READ_VALUE);
+}
+
+/// Decodes `value` as each of `variants` in `SHAPES`' rank order; `Unknown` when none
+/// fits.
+fn best_fit_first(out: &mut String, indent: usize, variants: &[&UnionVariant]) {
     line(
         out,
-        2,
+        indent,
         "for index in ::auth_runtime::shape::rank(&value, SHAPES) {",
     );
     line(
         out,
-        3,
+        indent + 1,
         "let decoded: ::std::option::Option<Self> = match index {",
     );
     for (index, variant) in variants.iter().enumerate() {
@@ -116,19 +141,27 @@ fn ranked(out: &mut String, api: &Api, variants: &[UnionVariant]) {
             "{index} => ::serde::Deserialize::deserialize(&value).ok().map(Self::{}),",
             variant.name
         );
-        line(out, 4, &arm);
+        line(out, indent + 2, &arm);
     }
-    line(out, 4, "_ => ::std::option::Option::None,");
-    line(out, 3, "};");
+    line(out, indent + 2, "_ => ::std::option::Option::None,");
+    line(out, indent + 1, "};");
     line(
         out,
-        3,
+        indent + 1,
         "if let ::std::option::Option::Some(decoded) = decoded {",
     );
-    line(out, 4, "return ::std::result::Result::Ok(decoded);");
-    line(out, 3, "}");
-    line(out, 2, "}");
-    line(out, 2, "::std::result::Result::Ok(Self::Unknown(value))");
+    line(
+        out,
+        indent + 2,
+        "return ::std::result::Result::Ok(decoded);",
+    );
+    line(out, indent + 1, "}");
+    line(out, indent, "}");
+    line(
+        out,
+        indent,
+        "::std::result::Result::Ok(Self::Unknown(value))",
+    );
 }
 
 /// What a variant's type tells about the values it accepts.

@@ -19,6 +19,20 @@ pub struct TypeDef {
     pub origin: String,
 }
 
+#[cfg(test)]
+impl TypeDef {
+    /// A non-null type with no docs or origin, for tests.
+    pub fn plain(name: &str, kind: TypeKind) -> TypeDef {
+        TypeDef {
+            name: name.into(),
+            docs: Docs::default(),
+            kind,
+            nullable: false,
+            origin: String::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum TypeKind {
     Struct(Struct),
@@ -129,7 +143,9 @@ pub enum Literal {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Union {
     pub variants: Vec<UnionVariant>,
-    /// The discriminator property; when set, every variant has at least one tag.
+    /// The property whose value picks the variant: the discriminator, or a constant
+    /// tag every object variant requires (`lower::constant_tags`). When set, a variant
+    /// without tags is one that is never an object.
     pub discriminator: Option<String>,
 }
 
@@ -137,7 +153,7 @@ pub struct Union {
 pub struct UnionVariant {
     pub name: String,
     pub ty: TypeRef,
-    /// Discriminator values selecting this variant.
+    /// Values of the tag property selecting this variant.
     pub tags: Vec<String>,
     pub docs: Docs,
 }

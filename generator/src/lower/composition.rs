@@ -256,7 +256,7 @@ impl Lowerer<'_> {
             }
         }
         if variants.iter().any(|v| v.tags.is_empty()) {
-            self.warning(&loc.child("discriminator"), "a `oneOf` branch has no discriminator value (inline schema without mapping): decoded by trying each branch in turn");
+            self.warning(&loc.child("discriminator"), "a `oneOf` branch has no discriminator value (inline schema without mapping): decoded by a constant tag when the branches share one, else by trying each branch in turn");
             return None;
         }
         Some(property)

@@ -8,6 +8,7 @@
 
 mod arena;
 mod composition;
+mod constant_tags;
 mod cycles;
 mod enums;
 mod examples;
@@ -157,6 +158,7 @@ pub fn lower(sources: &Sources, samples: bool, typed_formats: bool) -> (Api, Vec
         .unwrap_or_default();
     let mut types = std::mem::take(&mut lowerer.types);
     cycles::break_cycles(&mut types);
+    constant_tags::tag_unions(&mut types);
     let mut api = Api {
         title,
         version,

@@ -283,16 +283,25 @@ fn shapes(api: &Api, body: TypeId) -> Vec<Shape> {
     };
     match &api.type_def(body).kind {
         TypeKind::Struct(_) => shape(body, None, &[]).into_iter().collect(),
-        TypeKind::Union(union) => union
-            .variants
-            .iter()
-            .filter_map(|variant| match variant.ty {
-                TypeRef::Named(id) | TypeRef::Boxed(id) => {
-                    shape(id, Some((body, variant.name.clone())), &variant.tags)
-                }
-                _ => None,
-            })
-            .collect(),
+        TypeKind::Union(union) => {
+            // Tags are grants only when `grant_type` is what tells the variants apart.
+            let by_grant = union.discriminator.as_deref() == Some("grant_type");
+            union
+                .variants
+                .iter()
+                .filter_map(|variant| match variant.ty {
+                    TypeRef::Named(id) | TypeRef::Boxed(id) => {
+                        let tags = if by_grant {
+                            variant.tags.as_slice()
+                        } else {
+                            &[]
+                        };
+                        shape(id, Some((body, variant.name.clone())), tags)
+                    }
+                    _ => None,
+                })
+                .collect()
+        }
         _ => Vec::new(),
     }
 }
