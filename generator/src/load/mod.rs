@@ -104,7 +104,7 @@ fn unescaped(segment: &str) -> std::borrow::Cow<'_, str> {
 
 /// The value `pointer` names in `root` (RFC 6901), as `Value::pointer` finds it but
 /// without an allocation per segment: lowering looks up millions of pointers.
-fn lookup<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
+pub(crate) fn lookup<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
     if pointer.is_empty() {
         return Some(root);
     }
@@ -281,22 +281,16 @@ impl Sources {
     /// Paths of the other files that `$ref`s in `file` point into.
     fn external_refs(&self, file: FileId) -> Vec<PathBuf> {
         let mut found = Vec::new();
-        let root = Loc {
-            file,
-            pointer: String::new(),
-        };
-        let mut stack = vec![(root, &self.files[file.0].root)];
-        while let Some((loc, value)) = stack.pop() {
+        let mut stack = vec![&self.files[file.0].root];
+        while let Some(value) = stack.pop() {
             match value {
                 Value::Object(map) => {
                     if let Some(Value::String(reference)) = map.get("$ref") {
                         found.extend(self.external_path(file, reference));
                     }
-                    stack.extend(map.iter().map(|(k, v)| (loc.child(k), v)));
+                    stack.extend(map.values());
                 }
-                Value::Array(items) => {
-                    stack.extend(items.iter().enumerate().map(|(i, v)| (loc.index(i), v)))
-                }
+                Value::Array(items) => stack.extend(items),
                 _ => {}
             }
         }

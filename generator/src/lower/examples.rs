@@ -104,8 +104,6 @@ impl Lowerer<'_> {
             // No validator for nothing to check.
             return vec![None; sites.len()];
         }
-        let trees = super::validate::Trees::new(self.sources);
-        let checker = super::validate::Checker::new(self.sources, &trees);
         let sources = self.sources;
         let checked: Vec<(usize, (&Loc, &Value))> = sites
             .iter()
@@ -115,8 +113,11 @@ impl Lowerer<'_> {
             })
             .collect();
         let pairs: Vec<(&Loc, &Value)> = checked.iter().map(|&(_, pair)| pair).collect();
+        let trees = super::validate::Trees::new(sources, &pairs);
+        let checker = super::validate::Checker::new(sources, &trees);
+        let values: Vec<&Value> = pairs.iter().map(|&(_, value)| value).collect();
         let mut verdicts = vec![None; sites.len()];
-        for ((index, _), outcome) in checked.iter().zip(checker.check_all(&pairs)) {
+        for ((index, _), outcome) in checked.iter().zip(checker.check_all(&values)) {
             let at = &sites[*index].value;
             verdicts[*index] = match outcome {
                 Ok(()) => Some(true),
