@@ -254,7 +254,13 @@ fn named_facts(api: &Api, kind: &TypeKind, depth: usize) -> Facts {
             listed: s
                 .fields
                 .iter()
-                .filter_map(|f| Some((f.wire_name.clone(), string_values(api, &f.ty)?)))
+                .filter_map(|f| {
+                    let (values, _) = f.ty.listed_strings(&api.types)?;
+                    Some((
+                        f.wire_name.clone(),
+                        values.into_iter().map(str::to_owned).collect(),
+                    ))
+                })
                 .collect(),
             values: Vec::new(),
         },
@@ -267,23 +273,4 @@ fn named_facts(api: &Api, kind: &TypeKind, depth: usize) -> Facts {
         TypeKind::Alias(target) | TypeKind::Newtype(target) => facts(api, target, depth + 1),
         TypeKind::Union(_) => Facts::default(),
     }
-}
-
-/// The values of a string enum (through aliases).
-fn string_values(api: &Api, ty: &TypeRef) -> Option<Vec<String>> {
-    let mut ty = ty;
-    for _ in 0..MAX_DEPTH {
-        match ty {
-            TypeRef::Named(id) | TypeRef::Boxed(id) => match &api.type_def(*id).kind {
-                TypeKind::StringEnum { variants, .. } if !variants.is_empty() => {
-                    return Some(variants.iter().map(|v| v.wire_value.clone()).collect());
-                }
-                TypeKind::Alias(target) => ty = target,
-                _ => return None,
-            },
-            TypeRef::Nullable(inner) => ty = inner,
-            _ => return None,
-        }
-    }
-    None
 }

@@ -190,6 +190,36 @@ impl TypeRef {
             TypeRef::Scalar(_) | TypeRef::Any | TypeRef::Binary | TypeRef::Format(_) => None,
         }
     }
+
+    /// The strings the string enum this reference holds lists, looked through aliases
+    /// and `Option`s a few levels deep, and whether `null` is allowed on the way (a
+    /// nullable type or an `Option`): the values a union's tag field can take.
+    pub fn listed_strings<'a>(&self, types: &'a [TypeDef]) -> Option<(Vec<&'a str>, bool)> {
+        const MAX_DEPTH: usize = 8;
+        let (mut ty, mut nullable) = (self, false);
+        for _ in 0..MAX_DEPTH {
+            match ty {
+                TypeRef::Named(id) | TypeRef::Boxed(id) => {
+                    let def = &types[id.0];
+                    nullable |= def.nullable;
+                    match &def.kind {
+                        TypeKind::StringEnum { variants, .. } if !variants.is_empty() => {
+                            let values = variants.iter().map(|v| v.wire_value.as_str());
+                            return Some((values.collect(), nullable));
+                        }
+                        TypeKind::Alias(target) => ty = target,
+                        _ => return None,
+                    }
+                }
+                TypeRef::Nullable(inner) => {
+                    nullable = true;
+                    ty = inner;
+                }
+                _ => return None,
+            }
+        }
+        None
+    }
 }
 
 /// String formats read into types of their own (`Options::typed_formats`).

@@ -111,24 +111,10 @@ fn required_strings<'a>(types: &'a [TypeDef], field: &Field) -> Option<Vec<&'a s
     if field.presence != Presence::Required || field.access == Access::WriteOnly {
         return None;
     }
-    let mut ty = &field.ty;
-    for _ in 0..MAX_DEPTH {
-        let (TypeRef::Named(id) | TypeRef::Boxed(id)) = ty else {
-            return None;
-        };
-        let def = &types[id.0];
-        if def.nullable {
-            return None;
-        }
-        match &def.kind {
-            TypeKind::StringEnum { variants, .. } if !variants.is_empty() => {
-                return Some(variants.iter().map(|v| v.wire_value.as_str()).collect());
-            }
-            TypeKind::Alias(target) => ty = target,
-            _ => return None,
-        }
+    match field.ty.listed_strings(types)? {
+        (values, false) => Some(values),
+        (_, true) => None,
     }
-    None
 }
 
 #[cfg(test)]
