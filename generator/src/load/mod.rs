@@ -102,6 +102,25 @@ fn unescaped(segment: &str) -> std::borrow::Cow<'_, str> {
     key.into()
 }
 
+/// Every `$ref` string in a tree.
+pub(crate) fn references(root: &Value) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut pending = vec![root];
+    while let Some(value) = pending.pop() {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(reference)) = map.get("$ref") {
+                    found.push(reference.as_str());
+                }
+                pending.extend(map.values());
+            }
+            Value::Array(items) => pending.extend(items),
+            _ => {}
+        }
+    }
+    found
+}
+
 /// The value `pointer` names in `root` (RFC 6901), as `Value::pointer` finds it but
 /// without an allocation per segment: lowering looks up millions of pointers.
 pub(crate) fn lookup<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
@@ -280,20 +299,10 @@ impl Sources {
 
     /// Paths of the other files that `$ref`s in `file` point into.
     fn external_refs(&self, file: FileId) -> Vec<PathBuf> {
-        let mut found = Vec::new();
-        let mut stack = vec![&self.files[file.0].root];
-        while let Some(value) = stack.pop() {
-            match value {
-                Value::Object(map) => {
-                    if let Some(Value::String(reference)) = map.get("$ref") {
-                        found.extend(self.external_path(file, reference));
-                    }
-                    stack.extend(map.values());
-                }
-                Value::Array(items) => stack.extend(items),
-                _ => {}
-            }
-        }
+        let mut found: Vec<PathBuf> = references(&self.files[file.0].root)
+            .into_iter()
+            .filter_map(|reference| self.external_path(file, reference))
+            .collect();
         found.sort();
         found.dedup();
         found

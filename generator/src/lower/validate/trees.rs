@@ -12,7 +12,7 @@ use jsonschema::Draft;
 use serde_json::{Map, Value, json};
 
 use super::{file_uris, schema_uri};
-use crate::load::{FileId, Loc, Sources, lookup, unescape_segment};
+use crate::load::{FileId, Loc, Sources, lookup, references, unescape_segment};
 
 /// Marks a wrapper made for `nullable: true`.
 pub(super) const WRAPPER: &str = "x-nullable-wrapper";
@@ -107,7 +107,7 @@ fn reachable_copies(sources: &Sources, roots: &[Loc]) -> Vec<Value> {
         for loc in frontier {
             let file = &mut reached[loc.file.index()];
             let pointer = loc.pointer.as_str();
-            if file.contains(pointer) || ancestors(pointer).any(|above| file.contains(above)) {
+            if file.contains(pointer) || below(file, pointer) {
                 continue;
             }
             let Some(subtree) = sources.get(&loc) else {
@@ -126,7 +126,7 @@ fn reachable_copies(sources: &Sources, roots: &[Loc]) -> Vec<Value> {
     for ((id, source), pointers) in sources.files().zip(&reached) {
         for pointer in pointers {
             // Only the outermost: those inside it come with it.
-            if ancestors(pointer).any(|above| pointers.contains(above)) {
+            if below(pointers, pointer) {
                 continue;
             }
             if let Some(subtree) = lookup(&source.root, pointer) {
@@ -142,28 +142,11 @@ fn reachable_copies(sources: &Sources, roots: &[Loc]) -> Vec<Value> {
     copies
 }
 
-/// Every `$ref` string in a tree.
-fn references(root: &Value) -> Vec<&str> {
-    let mut found = Vec::new();
-    let mut pending = vec![root];
-    while let Some(value) = pending.pop() {
-        match value {
-            Value::Object(map) => {
-                if let Some(Value::String(reference)) = map.get("$ref") {
-                    found.push(reference.as_str());
-                }
-                pending.extend(map.values());
-            }
-            Value::Array(items) => pending.extend(items),
-            _ => {}
-        }
-    }
-    found
-}
-
-/// The pointers of the nodes above the one at `pointer`, the root (`""`) included.
-fn ancestors(pointer: &str) -> impl Iterator<Item = &str> {
-    pointer.rmatch_indices('/').map(|(end, _)| &pointer[..end])
+/// Whether a node above the one at `pointer` (the root included) is in `pointers`.
+fn below(pointers: &HashSet<String>, pointer: &str) -> bool {
+    pointer
+        .rmatch_indices('/')
+        .any(|(end, _)| pointers.contains(&pointer[..end]))
 }
 
 /// Puts `subtree` at `pointer` of `copy`, making the containers on the way as the
