@@ -1,6 +1,7 @@
 //! How generation time grows with size, on synthetic documents: no step may be
-//! quadratic. Pairs of sizes (20k and 40k enum values, properties, warnings; 1, 4 and
-//! 16 MB of ordinary schemas) should take about 2× and 4× as long, not 4× and 16×.
+//! quadratic. Pairs of sizes (20k and 40k enum values, properties, warnings, clashing
+//! names; 1, 4 and 16 MB of ordinary schemas) should take about 2× and 4× as long, not
+//! 4× and 16×.
 
 use std::path::{Path, PathBuf};
 
@@ -67,6 +68,25 @@ fn warnings(bencher: divan::Bencher, n: usize) {
         document(Map::from_iter([(
             "W".into(),
             json!({"type": "object", "properties": properties}),
+        )]))
+    });
+    bencher.bench(|| run(&path));
+}
+
+/// One enum whose `n` values all spell the same Rust name (`a`, `a_`, `a-`, …), so
+/// every variant after the first needs a numeric suffix.
+#[divan::bench(args = [20_000, 40_000], sample_count = 5)]
+fn clashing_names(bencher: divan::Bencher, n: usize) {
+    let path = written(&format!("clashes-{n}"), || {
+        let values: Vec<String> = (0..n)
+            .map(|i| {
+                let separators = (0..8).map(|digit| b"_- ."[(i >> (2 * digit)) & 3] as char);
+                std::iter::once('a').chain(separators).collect()
+            })
+            .collect();
+        document(Map::from_iter([(
+            "E".into(),
+            json!({"type": "string", "enum": values}),
         )]))
     });
     bencher.bench(|| run(&path));

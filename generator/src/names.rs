@@ -2,7 +2,7 @@
 //! leading digits handled, clashes made unique. The wire name is kept beside the
 //! Rust name (serde renames whenever they differ).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use heck::{ToPascalCase, ToShoutySnakeCase, ToSnakeCase};
 
@@ -179,6 +179,10 @@ fn finish(name: String, digit_prefix: &str, fallback: &str) -> String {
 #[derive(Debug, Default)]
 pub struct Namespace {
     taken: HashSet<String>,
+    /// Per suffix stem (`Foo`, `type_`), the smallest suffix not yet found taken: every
+    /// smaller one is, since names are never released. Keeps many clashes of one name
+    /// linear instead of probing from 2 each time.
+    next_suffix: HashMap<String, u32>,
 }
 
 impl Namespace {
@@ -186,6 +190,7 @@ impl Namespace {
     pub fn with_reserved(names: &[&str]) -> Namespace {
         Namespace {
             taken: names.iter().map(|n| (*n).to_owned()).collect(),
+            next_suffix: HashMap::new(),
         }
     }
 
@@ -203,10 +208,15 @@ impl Namespace {
         } else {
             ""
         };
-        (2..)
-            .map(|n| format!("{base}{separator}{n}"))
-            .find(|candidate| self.taken.insert(candidate.clone()))
-            .unwrap_or(name)
+        let stem = format!("{base}{separator}");
+        let next = self.next_suffix.entry(stem.clone()).or_insert(2);
+        loop {
+            let candidate = format!("{stem}{next}");
+            *next += 1;
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
     }
 }
 
@@ -250,6 +260,12 @@ mod tests {
         assert_eq!(names.unique("type_".into()), "type_2");
         assert_eq!(names.unique("Self_".into()), "Self_");
         assert_eq!(names.unique("Self_".into()), "Self2");
+        // A suffixed name taken on its own is skipped, before and after the stem's
+        // suffixes started.
+        assert_eq!(names.unique("Error3".into()), "Error3");
+        assert_eq!(names.unique("Error".into()), "Error4");
+        assert_eq!(names.unique("Error5".into()), "Error5");
+        assert_eq!(names.unique("Error".into()), "Error6");
     }
 
     #[test]
