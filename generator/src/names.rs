@@ -155,11 +155,18 @@ fn symbol_word(c: char) -> &'static str {
     }
 }
 
-/// Makes `name` a valid identifier: non-empty, not starting with a digit, not a keyword.
+/// The longest identifier made from document text. Names nest (an inline schema's type
+/// is named after its parents and its key), so long keys would otherwise multiply into
+/// megabytes of output; real documents stay under 120 characters.
+const MAX_NAME_CHARS: usize = 255;
+
+/// Makes `name` a valid identifier: non-empty, not starting with a digit, not a keyword,
+/// at most [`MAX_NAME_CHARS`] long (before a clash suffix).
 fn finish(name: String, digit_prefix: &str, fallback: &str) -> String {
     let name: String = name
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .take(MAX_NAME_CHARS)
         .collect();
     let name = if name.is_empty() || name.chars().all(|c| c == '_') {
         fallback.to_owned()
@@ -247,6 +254,7 @@ mod tests {
         assert_eq!(pascal("."), "Dot");
         assert_eq!(pascal("NOT LIKE"), "NotLike");
         assert_eq!(pascal("-1"), "Minus1");
+        assert_eq!(snake(&"a".repeat(100_000)), "a".repeat(MAX_NAME_CHARS));
     }
 
     #[test]

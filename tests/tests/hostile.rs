@@ -274,6 +274,54 @@ fn deep_inline_nesting_is_handled_or_refused() {
     assert!(errors(&dir.join("too-deep.json")).contains("recursion limit"));
 }
 
+/// Long keys: a node below keys totalling more than 4 KiB is refused where it is (its
+/// pointer would be copied for every node lowering reads below it), and names made from
+/// long keys are cut to 255 characters (inline types are named after their parents, so
+/// they would grow with every level).
+#[test]
+fn long_keys_are_bounded() {
+    let dir = temp_dir("long-keys");
+    let properties: serde_json::Map<String, Value> = (0..50)
+        .map(|i| (format!("p{i}"), json!({"type": "string"})))
+        .collect();
+    let long = "k".repeat(5000);
+    let document = json!({"openapi": "3.0.3", "info": {"title": "x", "version": "1"}, "paths": {}, "components": {"schemas": {
+        "S": {"type": "object", "properties": {long.clone(): {"type": "object", "properties": properties}}}
+    }}});
+    let text = errors(&write_json(&dir, "long.json", &document));
+    assert!(
+        text.contains("long.json:1:") && text.contains("more than 4096 bytes"),
+        "{text}"
+    );
+
+    let name = "n".repeat(1000);
+    let nested = json!({"type": "object", "properties": {
+        name.clone(): {"type": "object", "properties": {name.clone(): {"type": "object", "properties": {"x": {"type": "string"}}}}}
+    }});
+    let document = json!({"openapi": "3.0.3", "info": {"title": "x", "version": "1"}, "paths": {}, "components": {"schemas": {"S": nested}}});
+    let output = generate_file(&write_json(&dir, "names.json", &document)).expect("generates");
+    let names: Vec<usize> = output.api.types.iter().map(|t| t.name.len()).collect();
+    // `S`, then its property's type and that one's, cut to 255 (the last one clashing
+    // with its parent, so suffixed).
+    assert_eq!(names, [1, 255, 256]);
+
+    // Keys under the limit in the document and in an overlay, but not together.
+    let half = "h".repeat(3000);
+    let document = json!({"openapi": "3.0.3", "info": {"title": "x", "version": "1"}, "paths": {}, "components": {"schemas": {
+        half.clone(): {"type": "object"}
+    }}});
+    let overlay = json!({"overlay": "1.0.0", "info": {"title": "o", "version": "1"}, "actions": [
+        {"target": format!("$.components.schemas.{half}"), "update": {"properties": {half.clone(): {"type": "string"}}}}
+    ]});
+    let options = Options {
+        overlay: Some(write_json(&dir, "overlay.json", &overlay)),
+        ..Options::default()
+    };
+    let refused = generate(&write_json(&dir, "halves.json", &document), &options);
+    let text = refused.expect_err("refused").to_string();
+    assert!(text.contains("more than 4096 bytes"), "{text}");
+}
+
 #[test]
 fn diagnostics_escape_control_characters_of_document_keys() {
     let dir = temp_dir("escapes");
