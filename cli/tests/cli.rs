@@ -105,7 +105,12 @@ fn generate_writes_a_portable_crate_and_refuses_others_files() {
         lib.contains("pub use auth_runtime;") && lib.contains("pub use auth_runtime::reqwest;"),
         "{lib}"
     );
-    // Generating again into it is allowed (the marker); into someone's directory is not.
+    // Generating again into it is allowed (the marker), and what an earlier version
+    // wrote there that is no longer generated goes, its emptied directories too; into
+    // someone's directory it is not.
+    let earlier = out.join("vendor/auth-runtime/src/api/mod.rs");
+    std::fs::create_dir_all(earlier.parent().unwrap()).unwrap();
+    std::fs::write(&earlier, "// an earlier layout").unwrap();
     assert_eq!(
         tool(&[
             "generate",
@@ -119,6 +124,8 @@ fn generate_writes_a_portable_crate_and_refuses_others_files() {
         .code(),
         Some(0)
     );
+    assert!(!out.join("vendor/auth-runtime/src/api").exists());
+    assert!(out.join("vendor/auth-runtime/src/lib.rs").exists());
     let theirs = fresh_dir("theirs");
     std::fs::create_dir_all(theirs.join("src")).unwrap();
     std::fs::write(theirs.join("Cargo.toml"), "[package]").unwrap();

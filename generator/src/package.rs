@@ -173,6 +173,7 @@ pub fn write_crate_with(
             .filter(|f| !wanted.contains(f))
         {
             std::fs::remove_file(&stale).map_err(|e| format!("{}: {e}", stale.display()))?;
+            remove_empty_parents(&stale, out);
         }
     }
     let mut made: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
@@ -188,6 +189,17 @@ pub fn write_crate_with(
         std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     Ok(())
+}
+
+/// Removes the directories from `removed`'s up to (not including) `out` that are left
+/// empty (an earlier layout's, such as the runtime's module directories).
+fn remove_empty_parents(removed: &Path, out: &Path) {
+    for dir in removed.ancestors().skip(1).take_while(|dir| *dir != out) {
+        // Fails, and stops the walk, at the first directory that still holds something.
+        if std::fs::remove_dir(dir).is_err() {
+            break;
+        }
+    }
 }
 
 /// Every file below `dir` (none when it does not exist).
