@@ -3,6 +3,7 @@
 //! written here before (it holds [`MARKER`]); anything else, a workspace root or `/`
 //! included, is refused, so a typo never overwrites someone's code.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use crate::Output;
@@ -29,8 +30,13 @@ pub enum Runtime {
 }
 
 /// The crate's files, relative to its directory: the marker, `Cargo.toml`, a lock file,
-/// `src/`, and the vendored runtime.
-pub fn crate_files(output: &Output, package: &str, runtime: &Runtime) -> Vec<(PathBuf, String)> {
+/// `src/`, and the vendored runtime. Texts are borrowed where they are written as they
+/// are (most of them): copying Stripe's 12 MB of code again cost fresh memory.
+pub fn crate_files<'a>(
+    output: &'a Output,
+    package: &str,
+    runtime: &Runtime,
+) -> Vec<(PathBuf, Cow<'a, str>)> {
     let runtime_dependency = match runtime {
         Runtime::Vendored => format!("{{ path = {VENDORED_RUNTIME:?} }}"),
         Runtime::Path(path) => format!("{{ path = {:?} }}", path.display().to_string()),
@@ -45,19 +51,17 @@ pub fn crate_files(output: &Output, package: &str, runtime: &Runtime) -> Vec<(Pa
         (
             PathBuf::from(MARKER),
             "This crate was generated; generating into this directory again replaces Cargo.toml, src/ and vendor/.\n"
-                .to_owned(),
+                .into(),
         ),
-        (PathBuf::from("Cargo.toml"), manifest),
-        (PathBuf::from("Cargo.lock"), embedded::LOCK_FILE.to_owned()),
+        (PathBuf::from("Cargo.toml"), manifest.into()),
+        (PathBuf::from("Cargo.lock"), embedded::LOCK_FILE.into()),
     ];
     for (file, text) in &output.files {
         let (file, text) = if file == "mod.rs" {
-            (
-                "lib.rs",
-                format!("{}{REEXPORTS}", with_recursion_limit(text)),
-            )
+            let root = format!("{}{REEXPORTS}", with_recursion_limit(text));
+            ("lib.rs", Cow::Owned(root))
         } else {
-            (file.as_str(), text.clone())
+            (file.as_str(), Cow::Borrowed(text.as_str()))
         };
         files.push((Path::new("src").join(file), text));
     }
@@ -122,15 +126,15 @@ pub use auth_runtime::reqwest;
 
 /// The runtime's files under [`VENDORED_RUNTIME`]: its sources and its manifest without
 /// what only its own repository builds (dev-dependencies, benchmarks).
-fn vendored_runtime() -> Vec<(PathBuf, String)> {
+fn vendored_runtime() -> Vec<(PathBuf, Cow<'static, str>)> {
     embedded::RUNTIME_FILES
         .iter()
         .map(|(path, text)| {
             let text = if *path == "Cargo.toml" {
                 let end = text.find("\n[dev-dependencies]").unwrap_or(text.len());
-                format!("{}\n", text[..end].trim_end())
+                Cow::Owned(format!("{}\n", text[..end].trim_end()))
             } else {
-                (*text).to_owned()
+                Cow::Borrowed(*text)
             };
             (Path::new(VENDORED_RUNTIME).join(path), text)
         })
@@ -163,7 +167,7 @@ pub fn write_crate_with(
     let fresh = std::fs::read_dir(out).map_or(true, |mut entries| entries.next().is_none());
     let mut files = crate_files(output, package, runtime);
     if let Some((_, manifest)) = files.iter_mut().find(|(p, _)| p == Path::new("Cargo.toml")) {
-        manifest.push_str(manifest_extra);
+        manifest.to_mut().push_str(manifest_extra);
     }
     let wanted: std::collections::HashSet<PathBuf> =
         files.iter().map(|(p, _)| out.join(p)).collect();
@@ -186,7 +190,7 @@ pub fn write_crate_with(
             std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
             made.insert(parent.to_path_buf());
         }
-        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        std::fs::write(&path, text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     Ok(())
 }
