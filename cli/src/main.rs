@@ -134,6 +134,10 @@ fn run_generate(args: &GenerateArgs) -> Result<(), String> {
         args.out.display(),
         summary(&output)
     );
+    // The process ends next, and the system takes its memory back at once: freeing the
+    // API and its code piece by piece was 3-7% of a run (Box 121 -> 113 ms), as clang's
+    // `-disable-free` found for compilers.
+    std::mem::forget(output);
     Ok(())
 }
 
