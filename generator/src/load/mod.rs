@@ -3,6 +3,7 @@
 //! as the same plain JSON tree; lowering reads 3.0 and 3.1 keywords side by side.
 
 mod overlay;
+mod pointer;
 mod source;
 
 use std::cell::RefCell;
@@ -14,6 +15,8 @@ use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use overlay::apply_overlay;
+pub use pointer::{Loc, unescape_segment};
+pub(crate) use pointer::{lookup, overlong_message, overlong_pointer};
 pub use source::{Format, Position, SyntaxError, parse};
 
 /// What loading may read: files under `root` only, each at most `max_file_bytes`, YAML
@@ -56,13 +59,6 @@ impl FileId {
     }
 }
 
-/// A location: a JSON pointer inside one loaded file.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Loc {
-    pub file: FileId,
-    pub pointer: String,
-}
-
 /// What a JSON value is, for messages.
 pub fn kind_of(value: &Value) -> &'static str {
     match value {
@@ -73,40 +69,6 @@ pub fn kind_of(value: &Value) -> &'static str {
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     }
-}
-
-/// A JSON-pointer segment as the key it names (RFC 6901: `~1` is `/`, `~0` is `~`).
-pub fn unescape_segment(segment: &str) -> String {
-    unescaped(segment).into_owned()
-}
-
-/// [`unescape_segment`], borrowed when there is nothing to unescape (most segments).
-/// One pass, one allocation: Stripe's path keys (`~1v1~1customers`) are in most
-/// pointers lowering looks up.
-fn unescaped(segment: &str) -> std::borrow::Cow<'_, str> {
-    let Some(first) = segment.find('~') else {
-        return segment.into();
-    };
-    let mut key = String::with_capacity(segment.len());
-    key.push_str(&segment[..first]);
-    let mut rest = segment[first..].chars();
-    while let Some(c) = rest.next() {
-        if c != '~' {
-            key.push(c);
-            continue;
-        }
-        match rest.clone().next() {
-            Some('1') => key.push('/'),
-            Some('0') => key.push('~'),
-            // Not an escape (RFC 6901 has no other): kept as written.
-            _ => {
-                key.push('~');
-                continue;
-            }
-        }
-        rest.next();
-    }
-    key.into()
 }
 
 /// Every `$ref` string in a tree.
@@ -126,101 +88,6 @@ pub(crate) fn references(root: &Value) -> Vec<&str> {
         }
     }
     found
-}
-
-/// The first node of `root` (in `file`) whose keys on the way from the root total more
-/// than `max_bytes`, with its location.
-pub(crate) fn overlong_pointer(root: &Value, file: FileId, max_bytes: usize) -> Option<Loc> {
-    enum Step<'a> {
-        Key(&'a str),
-        Index(usize),
-    }
-    /// The steps from `value` to the first node beyond `room` bytes, last step first.
-    fn steps(value: &Value, room: usize) -> Option<Vec<Step<'_>>> {
-        match value {
-            Value::Object(map) => map
-                .iter()
-                .find_map(|(key, child)| step(Step::Key(key), key.len() + 1, child, room)),
-            Value::Array(items) => items.iter().enumerate().find_map(|(index, child)| {
-                let digits = index.checked_ilog10().unwrap_or(0) as usize + 1;
-                step(Step::Index(index), digits + 1, child, room)
-            }),
-            _ => None,
-        }
-    }
-    fn step<'a>(
-        step: Step<'a>,
-        cost: usize,
-        child: &'a Value,
-        room: usize,
-    ) -> Option<Vec<Step<'a>>> {
-        match room.checked_sub(cost) {
-            None => Some(vec![step]),
-            Some(left) => steps(child, left).map(|mut found| {
-                found.push(step);
-                found
-            }),
-        }
-    }
-    let found = steps(root, max_bytes)?;
-    let start = Loc {
-        file,
-        pointer: String::new(),
-    };
-    Some(found.iter().rev().fold(start, |loc, step| match step {
-        Step::Key(key) => loc.child(key),
-        Step::Index(index) => loc.index(*index),
-    }))
-}
-
-/// Why a node beyond [`Limits::max_pointer_bytes`] is refused.
-pub(crate) fn overlong_message(max_bytes: usize) -> String {
-    format!(
-        "the keys on the way to this node total more than {max_bytes} bytes, more than generation reads"
-    )
-}
-
-/// The value `pointer` names in `root` (RFC 6901), as `Value::pointer` finds it but
-/// without an allocation per segment: lowering looks up millions of pointers.
-pub(crate) fn lookup<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
-    if pointer.is_empty() {
-        return Some(root);
-    }
-    let rest = pointer.strip_prefix('/')?;
-    rest.split('/')
-        .try_fold(root, |value, segment| match value {
-            Value::Object(map) => map.get(unescaped(segment).as_ref()),
-            Value::Array(items) => segment
-                .parse::<usize>()
-                .ok()
-                .filter(|_| segment == "0" || !segment.starts_with(['0', '+']))
-                .and_then(|index| items.get(index)),
-            _ => None,
-        })
-}
-
-impl Loc {
-    pub fn child(&self, key: &str) -> Loc {
-        let mut pointer = String::with_capacity(self.pointer.len() + key.len() + 1);
-        pointer.push_str(&self.pointer);
-        pointer.push('/');
-        if key.contains(['~', '/']) {
-            pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
-        } else {
-            pointer.push_str(key);
-        }
-        Loc {
-            file: self.file,
-            pointer,
-        }
-    }
-
-    pub fn index(&self, index: usize) -> Loc {
-        Loc {
-            file: self.file,
-            pointer: format!("{}/{index}", self.pointer),
-        }
-    }
 }
 
 pub struct SourceFile {
@@ -595,64 +462,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn segments_unescape_as_rfc_6901_says() {
-        for segment in [
-            "plain",
-            "~1v1~1customers",
-            "a~0b",
-            "~01",
-            "~~1",
-            "~10",
-            "~",
-            "x~",
-            "~2é",
-        ] {
-            let by_the_rule = segment.replace("~1", "/").replace("~0", "~");
-            assert_eq!(unescaped(segment), by_the_rule, "{segment}");
-        }
-        assert!(matches!(unescaped("plain"), std::borrow::Cow::Borrowed(_)));
-    }
-
-    #[test]
     fn percent_decoding_keeps_invalid_escapes() {
         assert_eq!(percent_decode("/paths/~1pets%7Bid%7D"), "/paths/~1pets{id}");
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(percent_decode("%zz"), "%zz");
-    }
-
-    #[test]
-    fn locations_escape_keys() {
-        let loc = Loc {
-            file: FileId(0),
-            pointer: "/paths".into(),
-        };
-        assert_eq!(loc.child("/oauth/token").pointer, "/paths/~1oauth~1token");
-        assert_eq!(loc.child("a~b").index(2).pointer, "/paths/a~0b/2");
-    }
-
-    #[test]
-    fn lookup_finds_what_value_pointer_finds() {
-        let root = serde_json::json!({
-            "paths": {"/oauth/token": {"post": [1, {"a~b": true}]}},
-            "": {"": 0},
-            "01": "key",
-        });
-        for pointer in [
-            "",
-            "/",
-            "//",
-            "/paths",
-            "/paths/~1oauth~1token/post/1/a~0b",
-            "/paths/~1oauth~1token/post/0",
-            "/paths/~1oauth~1token/post/01",
-            "/paths/~1oauth~1token/post/+1",
-            "/paths/~1oauth~1token/post/2",
-            "/01",
-            "/missing/x",
-            "paths",
-            "/paths/~1oauth~1token/post/1/a~0b/x",
-        ] {
-            assert_eq!(lookup(&root, pointer), root.pointer(pointer), "{pointer:?}");
-        }
     }
 }
