@@ -215,18 +215,9 @@ fn apply_overlay(sources: &mut Sources, overlay_path: &Path) -> Result<(), Diagn
             .collect();
         overlay.diagnostics(problems)
     })?;
-    // The overlay's values, set below the document's keys, may reach deeper than either.
-    let entry = sources.entry();
-    let max_bytes = Limits::default().max_pointer_bytes;
-    let root = sources.get(&entry).unwrap_or(&Value::Null);
-    match load::overlong_pointer(root, entry.file, max_bytes) {
+    match sources.overlong_in_entry() {
         None => Ok(()),
-        Some(loc) => Err(sources.diagnostics(vec![Problem {
-            severity: Severity::Error,
-            loc,
-            message: load::overlong_message(max_bytes),
-            related: None,
-        }])),
+        Some(problem) => Err(sources.diagnostics(vec![problem])),
     }
 }
 

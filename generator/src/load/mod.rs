@@ -15,8 +15,9 @@ use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use overlay::apply_overlay;
+pub(crate) use pointer::lookup;
 pub use pointer::{Loc, unescape_segment};
-pub(crate) use pointer::{lookup, overlong_message, overlong_pointer};
+use pointer::{overlong_message, overlong_pointer};
 pub use source::{Format, Position, SyntaxError, parse};
 
 /// What loading may read: files under `root` only, each at most `max_file_bytes`, YAML
@@ -229,6 +230,20 @@ impl Sources {
             root,
         });
         Ok(id)
+    }
+
+    /// The entry document's first node beyond [`Limits::max_pointer_bytes`], as an
+    /// error: for after an overlay, whose values, set below the document's keys, may
+    /// reach deeper than either file did.
+    pub fn overlong_in_entry(&self) -> Option<Problem> {
+        let max_bytes = self.limits.max_pointer_bytes;
+        let loc = overlong_pointer(&self.files[0].root, FileId(0), max_bytes)?;
+        Some(Problem {
+            severity: Severity::Error,
+            loc,
+            message: overlong_message(max_bytes),
+            related: None,
+        })
     }
 
     /// Paths of the other files that `$ref`s in `file` point into.

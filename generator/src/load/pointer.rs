@@ -92,7 +92,7 @@ pub(crate) fn lookup<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
 
 /// The first node of `root` (in `file`) whose keys on the way from the root total more
 /// than `max_bytes`, with its location.
-pub(crate) fn overlong_pointer(root: &Value, file: FileId, max_bytes: usize) -> Option<Loc> {
+pub(super) fn overlong_pointer(root: &Value, file: FileId, max_bytes: usize) -> Option<Loc> {
     enum Step<'a> {
         Key(&'a str),
         Index(usize),
@@ -136,7 +136,7 @@ pub(crate) fn overlong_pointer(root: &Value, file: FileId, max_bytes: usize) -> 
 }
 
 /// Why a node beyond [`max_pointer_bytes`](super::Limits::max_pointer_bytes) is refused.
-pub(crate) fn overlong_message(max_bytes: usize) -> String {
+pub(super) fn overlong_message(max_bytes: usize) -> String {
     format!(
         "the keys on the way to this node total more than {max_bytes} bytes, more than generation reads"
     )
