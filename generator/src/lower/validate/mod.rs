@@ -4,6 +4,7 @@
 //! schemas are JSON Schema 2020-12; 3.0 schemas are draft 4 once spelled so (`trees`).
 //! Formats are annotations (as in OpenAPI 3.1): not checked.
 
+mod plain;
 mod trees;
 
 use std::cell::RefCell;
@@ -15,6 +16,7 @@ use jsonschema::{Draft, Registry, Validator};
 use serde_json::{Map, Value, json};
 
 use crate::load::{Loc, Sources};
+pub(in crate::lower) use plain::accepts as plainly_accepts;
 pub(super) use trees::Trees;
 use trees::moved_pointer;
 
@@ -39,6 +41,9 @@ pub(super) struct Checker<'s> {
     /// One validator per schema location.
     validators: RefCell<HashMap<Loc, Result<Rc<Validator>, String>>>,
 }
+
+/// Why nothing can be checked: the registry could not take the documents.
+const UNREADABLE_DOCUMENTS: &str = "the documents are not valid JSON Schema resources";
 
 /// The longest reason kept from the validator (it quotes the example).
 const MAX_REASON: usize = 240;
@@ -116,6 +121,15 @@ impl<'s> Checker<'s> {
         verdicts
     }
 
+    /// What a value the schema plainly accepts ([`plainly_accepts`]) is found to be: valid,
+    /// unless no value can be checked, as the validator would have found it.
+    pub fn plain_verdict(&self) -> Result<(), Failure> {
+        match self.registry {
+            Some(_) => Ok(()),
+            None => Err(Failure::Unreadable(UNREADABLE_DOCUMENTS.to_owned())),
+        }
+    }
+
     /// Checks one value against `schema` (already its discriminator's pick).
     pub fn check(&self, schema: &Loc, value: &Value) -> Result<(), Failure> {
         let validator = self.validator(schema).map_err(Failure::Unreadable)?;
@@ -155,10 +169,7 @@ impl<'s> Checker<'s> {
     }
 
     fn compile(&self, schema: &Value) -> Result<Validator, String> {
-        let registry = self
-            .registry
-            .as_ref()
-            .ok_or("the documents are not valid JSON Schema resources")?;
+        let registry = self.registry.as_ref().ok_or(UNREADABLE_DOCUMENTS)?;
         jsonschema::options()
             .with_draft(self.draft)
             .with_registry(registry)
