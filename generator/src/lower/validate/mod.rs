@@ -16,7 +16,7 @@ use jsonschema::{Draft, Registry, Validator};
 use serde_json::{Map, Value, json};
 
 use crate::load::{Loc, Sources};
-pub(in crate::lower) use plain::accepts as plainly_accepts;
+pub(in crate::lower) use plain::Plain;
 pub(super) use trees::Trees;
 use trees::moved_pointer;
 
@@ -121,7 +121,7 @@ impl<'s> Checker<'s> {
         verdicts
     }
 
-    /// What a value the schema plainly accepts ([`plainly_accepts`]) is found to be: valid,
+    /// What a value the schema plainly accepts ([`Plain`]) is found to be: valid,
     /// unless no value can be checked, as the validator would have found it.
     pub fn plain_verdict(&self) -> Result<(), Failure> {
         match self.registry {
@@ -199,6 +199,15 @@ fn reason(error: &jsonschema::ValidationError, at: &str) -> String {
         reason.push_str(&format!(" (at `{at}`)"));
     }
     reason
+}
+
+/// Whether the document is OpenAPI 3.0, whose schemas the validator reads as draft 4
+/// (once `trees` spells them so); later versions' are JSON Schema 2020-12.
+pub(in crate::lower) fn is_openapi_3_0(sources: &Sources) -> bool {
+    sources
+        .get(&sources.entry().child("openapi"))
+        .and_then(Value::as_str)
+        .is_some_and(|version| version.starts_with("3.0"))
 }
 
 /// Each loaded file's `file://` URI, by file.

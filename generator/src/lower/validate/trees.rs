@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use jsonschema::Draft;
 use serde_json::{Map, Value, json};
 
-use super::{file_uris, schema_uri};
+use super::{file_uris, is_openapi_3_0, schema_uri};
 use crate::load::{FileId, Loc, Sources, lookup, references, unescape_segment};
 
 /// Marks a wrapper made for `nullable: true`.
@@ -33,11 +33,7 @@ impl Trees {
             .iter()
             .map(|(schema, value)| subtype(sources, schema, value))
             .collect();
-        let version = sources
-            .get(&sources.entry().child("openapi"))
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        if !version.starts_with("3.0") {
+        if !is_openapi_3_0(sources) {
             return Trees {
                 draft: Draft::Draft202012,
                 spelled: None,
