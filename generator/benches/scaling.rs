@@ -1,6 +1,6 @@
 //! How generation time grows with size, on synthetic documents: no step may be
 //! quadratic. Pairs of sizes (20k and 40k enum values, properties, warnings, clashing
-//! names; 1, 4 and 16 MB of ordinary schemas) should take about 2× and 4× as long, not
+//! names, failing examples; 1, 4 and 16 MB of ordinary schemas) should take about 2× and 4× as long, not
 //! 4× and 16×.
 
 use std::path::{Path, PathBuf};
@@ -69,6 +69,23 @@ fn warnings(bencher: divan::Bencher, n: usize) {
             "W".into(),
             json!({"type": "object", "properties": properties}),
         )]))
+    });
+    bencher.bench(|| run(&path));
+}
+
+/// `n` examples (3.1's `examples` list) that each lack all of the `n` keys their schema
+/// requires: checking them once collected every error of every example (n²).
+#[divan::bench(args = [20_000, 40_000], sample_count = 5)]
+fn failing_examples(bencher: divan::Bencher, n: usize) {
+    let path = written(&format!("failing-examples-{n}"), || {
+        let required: Vec<String> = (0..n).map(|i| format!("r{i}")).collect();
+        let examples = vec![json!({}); n];
+        let mut document = document(Map::from_iter([(
+            "R".into(),
+            json!({"type": "object", "required": required, "examples": examples}),
+        )]));
+        document["openapi"] = json!("3.1.0");
+        document
     });
     bencher.bench(|| run(&path));
 }
