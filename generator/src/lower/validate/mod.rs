@@ -2,7 +2,8 @@
 //! `jsonschema` crate, with no file or network access): every loaded file is a resource
 //! under its `file://` URI, so `$ref`s resolve as the loader resolved them. OpenAPI 3.1
 //! schemas are JSON Schema 2020-12; 3.0 schemas are draft 4 once spelled so (`trees`).
-//! Formats are annotations (as in OpenAPI 3.1): not checked.
+//! Formats are annotations (as in OpenAPI 3.1): not checked. Values their schemas
+//! plainly accept (`plain`) need none of this.
 
 mod plain;
 mod trees;
