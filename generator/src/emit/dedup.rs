@@ -18,9 +18,9 @@ const MAX_ROUNDS: usize = 32;
 /// For each type, the earlier type it is an alias of (`None`: it is emitted itself).
 pub fn canonical(api: &Api) -> Vec<Option<TypeId>> {
     let n = api.types.len();
-    // Each type's shape is printed once, with its references left out (their targets
+    // Each type's shape is found once, with its references left out (their targets
     // listed apart); each round compares shapes and the classes of those targets.
-    let mut shapes: HashMap<String, usize> = HashMap::new();
+    let mut shapes: HashMap<(bool, TypeKind), usize> = HashMap::new();
     let keys: Vec<Option<(usize, Vec<usize>)>> = api
         .types
         .iter()
@@ -63,7 +63,7 @@ pub fn canonical(api: &Api) -> Vec<Option<TypeId>> {
 /// The shape of a type with names and docs set aside and references left out, and
 /// the types its references name, in order; `None` for kinds never merged (aliases
 /// already are, newtypes break cycles).
-fn key(def: &TypeDef) -> Option<(String, Vec<usize>)> {
+fn key(def: &TypeDef) -> Option<((bool, TypeKind), Vec<usize>)> {
     let mut kind = def.kind.clone();
     let mut targets = Vec::new();
     match &mut kind {
@@ -88,7 +88,7 @@ fn key(def: &TypeDef) -> Option<(String, Vec<usize>)> {
         }
         TypeKind::Alias(_) | TypeKind::Newtype(_) => return None,
     }
-    Some((format!("{}{kind:?}", def.nullable), targets))
+    Some(((def.nullable, kind), targets))
 }
 
 /// `ty` with the type it names replaced by a placeholder, which goes to `targets`.

@@ -56,7 +56,9 @@ fn lines(text: &str) -> Vec<String> {
 /// indentation (tabs are spaces by now), and a bare URL needs `://`. Most descriptions
 /// are such plain prose, and skip the parser.
 fn is_plain(text: &str) -> bool {
-    !text.contains(['`', '~', '<', '[', ']']) && !text.contains("    ") && !text.contains("://")
+    !text.bytes().any(|b| matches!(b, b'`' | b'~' | b'<' | b'[' | b']'))
+        && !text.contains("    ")
+        && !text.contains("://")
 }
 
 /// An inline code span showing `value` verbatim (document values inside our own text).
@@ -74,6 +76,10 @@ pub fn code_span(value: &str) -> String {
 /// Newlines normalized, tabs expanded; control, bidi and invisible direction marks
 /// removed.
 fn clean_chars(text: &str) -> String {
+    // Most descriptions are printable ASCII and lines: nothing to change.
+    if text.bytes().all(|b| b == b'\n' || (b' '..=b'~').contains(&b)) {
+        return text.to_owned();
+    }
     let text = text.replace("\r\n", "\n");
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

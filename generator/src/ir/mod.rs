@@ -52,5 +52,5 @@ impl Api {
 }
 
 /// Documentation lines taken from `title`, `summary` and `description`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Docs(pub Vec<String>);

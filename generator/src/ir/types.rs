@@ -33,7 +33,7 @@ impl TypeDef {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TypeKind {
     Struct(Struct),
     /// A string enum; `open` adds a catch-all variant so unknown values still decode.
@@ -73,7 +73,7 @@ impl TypeKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Struct {
     pub fields: Vec<Field>,
     /// Values of `additionalProperties`, kept in a flattened map.
@@ -82,7 +82,7 @@ pub struct Struct {
     pub closed: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Field {
     pub name: String,
     pub wire_name: String,
@@ -95,7 +95,7 @@ pub struct Field {
 }
 
 /// Which way a property travels (`readOnly`, `writeOnly`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Access {
     ReadWrite,
     /// Sent by the server only: never required in what the client sends.
@@ -105,7 +105,7 @@ pub enum Access {
 }
 
 /// How a field appears on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Presence {
     /// Always present, never null: `T`.
     Required,
@@ -115,14 +115,14 @@ pub enum Presence {
     Optional,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EnumVariant {
     pub name: String,
     pub wire_value: String,
     pub docs: Docs,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ScalarValue {
     /// SCREAMING_SNAKE_CASE constant name.
     pub name: String,
@@ -130,8 +130,9 @@ pub struct ScalarValue {
     pub docs: Docs,
 }
 
-/// A number or boolean from a document.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// A number or boolean from a document. Floats are equal when their bits are: `0.0` and
+/// `-0.0` are different values on the wire.
+#[derive(Debug, Clone, Copy)]
 pub enum Literal {
     Int(i64),
     UInt(u64),
@@ -139,8 +140,34 @@ pub enum Literal {
     Bool(bool),
 }
 
+impl Literal {
+    /// What equality and hashing compare.
+    fn bits(self) -> (u8, u64) {
+        match self {
+            Literal::Int(n) => (0, u64::from_ne_bytes(n.to_ne_bytes())),
+            Literal::UInt(n) => (1, n),
+            Literal::Float(n) => (2, n.to_bits()),
+            Literal::Bool(b) => (3, u64::from(b)),
+        }
+    }
+}
+
+impl PartialEq for Literal {
+    fn eq(&self, other: &Literal) -> bool {
+        self.bits() == other.bits()
+    }
+}
+
+impl Eq for Literal {}
+
+impl std::hash::Hash for Literal {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.bits().hash(state);
+    }
+}
+
 /// `oneOf`/`anyOf`: one variant per branch.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Union {
     pub variants: Vec<UnionVariant>,
     /// The property whose value picks the variant: the discriminator, or a constant
@@ -149,7 +176,7 @@ pub struct Union {
     pub discriminator: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UnionVariant {
     pub name: String,
     pub ty: TypeRef,

@@ -1,6 +1,7 @@
 //! `oneOf`/`anyOf` → unions (tagged by a `discriminator` when every branch has a tag),
 //! `oneOf` of constants → enums, and several `type`s → a union of scalars.
 
+use crate::load::Member;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
@@ -43,7 +44,7 @@ impl Lowerer<'_> {
         for (index, branch) in branches.iter().enumerate() {
             let branch_map = self.sources.get(branch).and_then(Value::as_object);
             let title = branch_map
-                .and_then(|m| m.get("title"))
+                .and_then(|m| m.member("title"))
                 .and_then(Value::as_str)
                 .map(names::pascal);
             let lowered = self.schema(branch, &Hint::context(&format!("{name} Variant{index}")));
@@ -137,11 +138,11 @@ impl Lowerer<'_> {
     /// A branch's name: its title, the component it references, else its position.
     fn branch_label(&self, branch: &Loc, index: usize) -> String {
         let map = self.sources.get(branch).and_then(Value::as_object);
-        if let Some(title) = map.and_then(|m| m.get("title")).and_then(Value::as_str) {
+        if let Some(title) = map.and_then(|m| m.member("title")).and_then(Value::as_str) {
             return title.to_owned();
         }
         let referenced = map
-            .and_then(|m| m.get("$ref"))
+            .and_then(|m| m.member("$ref"))
             .and_then(Value::as_str)
             .and_then(|r| r.rsplit('/').next())
             .map(unescape_segment);
@@ -161,12 +162,12 @@ impl Lowerer<'_> {
         for branch in branches {
             let target = self.sources.follow(branch).ok()?;
             let branch_map = self.sources.get(&target)?.as_object()?;
-            let value = match (branch_map.get("const"), branch_map.get("enum")) {
+            let value = match (branch_map.member("const"), branch_map.member("enum")) {
                 (Some(value), _) => value,
                 (None, Some(Value::Array(values))) if values.len() == 1 => &values[0],
                 _ => return None,
             };
-            let title = branch_map.get("title").and_then(Value::as_str);
+            let title = branch_map.member("title").and_then(Value::as_str);
             if seen.insert(value.to_string()) {
                 consts.push((title, value, schema_docs(branch_map)));
             }
@@ -227,10 +228,10 @@ impl Lowerer<'_> {
         branches: &[Loc],
         variants: &mut [UnionVariant],
     ) -> Option<String> {
-        let discriminator = map.get("discriminator")?.as_object()?;
-        let property = discriminator.get("propertyName")?.as_str()?.to_owned();
+        let discriminator = map.member("discriminator")?.as_object()?;
+        let property = discriminator.member("propertyName")?.as_str()?.to_owned();
         let mut tags_of: HashMap<Loc, Vec<String>> = HashMap::new();
-        if let Some(mapping) = discriminator.get("mapping").and_then(Value::as_object) {
+        if let Some(mapping) = discriminator.member("mapping").and_then(Value::as_object) {
             for (tag, target) in mapping {
                 if let Some(to) = target.as_str().and_then(|t| self.mapping_target(loc, t)) {
                     tags_of.entry(to).or_default().push(tag.clone());
@@ -247,7 +248,7 @@ impl Lowerer<'_> {
             let is_ref = self
                 .sources
                 .get(branch)
-                .and_then(|b| b.get("$ref"))
+                .and_then(|b| b.member("$ref"))
                 .is_some();
             if variant.tags.is_empty() && is_ref {
                 if let Some(key) = target.as_ref().and_then(|t| t.pointer.rsplit('/').next()) {
@@ -292,7 +293,7 @@ impl Lowerer<'_> {
             let ty = match *t {
                 "array" => TypeRef::Array(Box::new(TypeRef::Any)),
                 "object" => TypeRef::Map(Box::new(TypeRef::Any)),
-                other => match scalar(other, map.get("format").and_then(Value::as_str)) {
+                other => match scalar(other, map.member("format").and_then(Value::as_str)) {
                     Some(s) => TypeRef::Scalar(s),
                     None => TypeRef::Any,
                 },

@@ -1,6 +1,7 @@
 //! `enum` and `const` → open string enums, integer newtypes with constants, or the
 //! scalar they restrict.
 
+use crate::load::Member;
 use std::collections::HashSet;
 
 use serde_json::{Map, Value};
@@ -123,13 +124,13 @@ pub(super) fn literal_repr(values: &[Literal], map: &Map<String, Value>) -> Opti
     if !all(|v| !matches!(v, Literal::Bool(_))) {
         return None;
     }
-    let declared = map.get("type").and_then(Value::as_str);
+    let declared = map.member("type").and_then(Value::as_str);
     let integers = all(|v| matches!(v, Literal::Int(_) | Literal::UInt(_)));
     if declared == Some("number") || !integers {
         return Some(Scalar::F64);
     }
     let fits_i32 = all(|v| matches!(v, Literal::Int(n) if i32::try_from(*n).is_ok()));
-    Some(match map.get("format").and_then(Value::as_str) {
+    Some(match map.member("format").and_then(Value::as_str) {
         _ if values.iter().any(|v| matches!(v, Literal::UInt(_))) => Scalar::U64,
         Some("int32") if fits_i32 => Scalar::I32,
         _ => Scalar::I64,
@@ -157,7 +158,7 @@ pub(super) fn label(value: Literal) -> String {
 
 fn shape_without_enum(map: &Map<String, Value>) -> Option<Scalar> {
     scalar(
-        map.get("type")?.as_str()?,
-        map.get("format").and_then(Value::as_str),
+        map.member("type")?.as_str()?,
+        map.member("format").and_then(Value::as_str),
     )
 }

@@ -5,6 +5,7 @@
 //! independent JSON Schema validator, and an example that contradicts its own schema is
 //! a warning.
 
+use crate::load::Member;
 use serde_json::Value;
 
 use super::Lowerer;
@@ -38,7 +39,7 @@ impl Lowerer<'_> {
         if map.contains_key("example") {
             found.push(loc.child("example"));
         }
-        if let Some(Value::Array(values)) = map.get("examples") {
+        if let Some(Value::Array(values)) = map.member("examples") {
             found.extend((0..values.len()).map(|i| loc.child("examples").index(i)));
         }
         for value in found {
@@ -60,7 +61,7 @@ impl Lowerer<'_> {
         if map.contains_key("example") {
             found.push(holder.child("example"));
         }
-        if let Some(Value::Object(examples)) = map.get("examples") {
+        if let Some(Value::Object(examples)) = map.member("examples") {
             for name in examples.keys() {
                 let example = self.follow_or_report(&holder.child("examples").child(name));
                 match self.sources.get(&example) {

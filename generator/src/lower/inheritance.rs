@@ -3,6 +3,7 @@
 //! the schemas its `mapping` names), chosen by the discriminator property: explicit
 //! `mapping` values first, else a subtype's component name (the 3.0 and 3.1 rule).
 
+use crate::load::Member;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
@@ -25,7 +26,7 @@ impl Lowerer<'_> {
     pub(super) fn index_inheritance(&mut self, components: &[Loc]) {
         for component in components {
             let Some(Value::Array(parts)) =
-                self.sources.get(component).and_then(|c| c.get("allOf"))
+                self.sources.get(component).and_then(|c| c.member("allOf"))
             else {
                 continue;
             };
@@ -34,7 +35,7 @@ impl Lowerer<'_> {
                 let is_ref = self
                     .sources
                     .get(&part)
-                    .is_some_and(|p| p.get("$ref").is_some());
+                    .is_some_and(|p| p.member("$ref").is_some());
                 if let (true, Ok(parent)) = (is_ref, self.sources.follow(&part)) {
                     self.children
                         .entry(parent)
@@ -48,10 +49,10 @@ impl Lowerer<'_> {
     /// The variants of the base at `loc`: its mapping's targets, then its descendants
     /// in document order. `None` when it has neither.
     pub(super) fn subtypes(&mut self, loc: &Loc, map: &Map<String, Value>) -> Option<Vec<Subtype>> {
-        let discriminator = map.get("discriminator")?.as_object()?;
+        let discriminator = map.member("discriminator")?.as_object()?;
         let mut subtypes: Vec<Subtype> = Vec::new();
         let mut index: HashMap<Loc, usize> = HashMap::new();
-        if let Some(mapping) = discriminator.get("mapping").and_then(Value::as_object) {
+        if let Some(mapping) = discriminator.member("mapping").and_then(Value::as_object) {
             for (tag, target) in mapping {
                 let Some(target) = target.as_str().and_then(|t| self.mapping_target(loc, t)) else {
                     self.warning(
@@ -115,8 +116,8 @@ impl Lowerer<'_> {
     ) -> Lowered {
         let id = self.reserve(loc, map, hint);
         let property = map
-            .get("discriminator")
-            .and_then(|d| d.get("propertyName"))
+            .member("discriminator")
+            .and_then(|d| d.member("propertyName"))
             .and_then(Value::as_str)
             .map(str::to_owned);
         let mut variant_names = Namespace::with_reserved(&["Unknown"]);

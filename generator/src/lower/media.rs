@@ -2,6 +2,7 @@
 //! have on the wire (a schema's type for JSON, forms and multipart; `String` for text;
 //! bytes for anything else) and, for forms, how each property is written.
 
+use crate::load::Member;
 use serde_json::Value;
 
 use super::operation::parameter_style;
@@ -16,7 +17,7 @@ impl Lowerer<'_> {
         let loc = self.follow_or_report(&loc);
         let map = self.sources.get(&loc)?.as_object()?;
         let required = map
-            .get("required")
+            .member("required")
             .and_then(Value::as_bool)
             .unwrap_or(false);
         let docs = super::schema::schema_docs(map);
@@ -139,16 +140,16 @@ impl Lowerer<'_> {
                 let loc = at.child(&property);
                 let map = self.sources.get(&loc)?.as_object()?;
                 let style = map
-                    .get("style")
+                    .member("style")
                     .and_then(Value::as_str)
                     .and_then(parameter_style)
                     .unwrap_or(ParameterStyle::Form);
                 let explode = map
-                    .get("explode")
+                    .member("explode")
                     .and_then(Value::as_bool)
                     .unwrap_or(style == ParameterStyle::Form);
                 let content_type = map
-                    .get("contentType")
+                    .member("contentType")
                     .and_then(Value::as_str)
                     .map(str::to_owned);
                 Some(PropertyEncoding {

@@ -2,6 +2,7 @@
 //! true`, `type: [X, "null"]`, a null branch of `oneOf`/`anyOf`, `enum` with `null`,
 //! through `$ref`s and wrappers that stand for one other schema.
 
+use crate::load::Member;
 use serde_json::{Map, Value};
 
 use super::Lowerer;
@@ -47,11 +48,11 @@ impl Lowerer<'_> {
             return false;
         };
         match self.sources.get(&target) {
-            Some(Value::Object(map)) => match map.get("type") {
+            Some(Value::Object(map)) => match map.member("type") {
                 Some(Value::String(t)) => t == "null",
                 Some(Value::Array(ts)) => !ts.is_empty() && ts.iter().all(|t| t == "null"),
                 _ => {
-                    matches!(map.get("enum"), Some(Value::Array(v)) if v.iter().all(Value::is_null) && !v.is_empty())
+                    matches!(map.member("enum"), Some(Value::Array(v)) if v.iter().all(Value::is_null) && !v.is_empty())
                 }
             },
             _ => false,
@@ -111,10 +112,10 @@ impl Lowerer<'_> {
 
 pub(super) fn is_nullable(map: &Map<String, Value>) -> bool {
     let keyword = map
-        .get("nullable")
+        .member("nullable")
         .and_then(Value::as_bool)
         .unwrap_or(false);
-    let in_types = matches!(map.get("type"), Some(Value::Array(ts)) if ts.iter().any(|t| t == "null") && ts.iter().any(|t| t != "null"));
-    let in_enum = matches!(map.get("enum"), Some(Value::Array(vs)) if vs.iter().any(Value::is_null) && vs.iter().any(|v| !v.is_null()));
+    let in_types = matches!(map.member("type"), Some(Value::Array(ts)) if ts.iter().any(|t| t == "null") && ts.iter().any(|t| t != "null"));
+    let in_enum = matches!(map.member("enum"), Some(Value::Array(vs)) if vs.iter().any(Value::is_null) && vs.iter().any(|v| !v.is_null()));
     keyword || in_types || in_enum
 }

@@ -7,6 +7,7 @@
 //! `null` is allowed only if every definition allows it, and definitions of different
 //! types are reported with both locations.
 
+use crate::load::Member;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
@@ -36,7 +37,7 @@ struct Parts {
 impl Lowerer<'_> {
     pub(super) fn object(&mut self, loc: &Loc, map: &Map<String, Value>, hint: &Hint) -> Lowered {
         let has_properties =
-            matches!(map.get("properties"), Some(Value::Object(p)) if !p.is_empty());
+            matches!(map.member("properties"), Some(Value::Object(p)) if !p.is_empty());
         if !has_properties {
             let values = self.gather(std::slice::from_ref(loc)).additional;
             let value = match self.most_specific("additionalProperties", &values) {
@@ -49,7 +50,7 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn all_of(&mut self, loc: &Loc, map: &Map<String, Value>, hint: &Hint) -> Lowered {
-        let Some(Value::Array(items)) = map.get("allOf") else {
+        let Some(Value::Array(items)) = map.member("allOf") else {
             self.error(&loc.child("allOf"), "`allOf` must be an array");
             return Lowered::new(TypeRef::Any);
         };
@@ -133,24 +134,24 @@ impl Lowerer<'_> {
             gathered
                 .required
                 .extend(required_names(map).into_iter().map(str::to_owned));
-            match map.get("additionalProperties") {
+            match map.member("additionalProperties") {
                 Some(Value::Bool(false)) => gathered.closed = true,
                 Some(Value::Object(schema)) if !schema.is_empty() => {
                     gathered.additional.push(part.child("additionalProperties"));
                 }
                 _ => {}
             }
-            if map.get("unevaluatedProperties") == Some(&Value::Bool(false)) {
+            if map.member("unevaluatedProperties") == Some(&Value::Bool(false)) {
                 gathered.closed = true;
             }
             // Properties matching a pattern are kept with the other properties.
-            if let Some(Value::Object(patterns)) = map.get("patternProperties") {
+            if let Some(Value::Object(patterns)) = map.member("patternProperties") {
                 let at = part.child("patternProperties");
                 gathered
                     .additional
                     .extend(patterns.keys().map(|pattern| at.child(pattern)));
             }
-            match map.get("properties") {
+            match map.member("properties") {
                 Some(Value::Object(properties)) => {
                     for name in properties.keys() {
                         let at = part.child("properties").child(name);
@@ -277,11 +278,11 @@ impl Lowerer<'_> {
             return 1;
         }
         match self.kind_at(loc) {
-            Some("array") => match map.get("items") {
+            Some("array") => match map.member("items") {
                 Some(_) => 2 + self.specificity(&loc.child("items"), depth + 1),
                 None => 1,
             },
-            Some("object") if has_object_keywords(map) => match map.get("properties") {
+            Some("object") if has_object_keywords(map) => match map.member("properties") {
                 Some(Value::Object(p)) if !p.is_empty() => 6,
                 _ => 2 + self.specificity(&loc.child("additionalProperties"), depth + 1) / 2,
             },
@@ -296,7 +297,7 @@ impl Lowerer<'_> {
     fn kind_at(&self, loc: &Loc) -> Option<&'static str> {
         let target = self.sources.follow(loc).ok()?;
         let map = self.sources.get(&target)?.as_object()?;
-        let declared = match map.get("type") {
+        let declared = match map.member("type") {
             Some(Value::String(t)) => Some(t.as_str()),
             Some(Value::Array(types)) => types
                 .iter()
@@ -327,7 +328,7 @@ impl Lowerer<'_> {
         };
         is_objectish(map)
             || map.contains_key("allOf")
-            || matches!(map.get("type"), Some(Value::String(t)) if t == "object")
+            || matches!(map.member("type"), Some(Value::String(t)) if t == "object")
     }
 
     /// The schemas an `allOf` merges (following `$ref`s, nested `allOf`s flattened, each
@@ -347,7 +348,7 @@ impl Lowerer<'_> {
                 self.warning(&part, "`allOf` combines an object with a schema that is not an object; generated as any JSON value");
                 return None;
             }
-            if let Some(Value::Array(nested)) = map.get("allOf") {
+            if let Some(Value::Array(nested)) = map.member("allOf") {
                 let nested_parts = (0..nested.len())
                     .rev()
                     .map(|i| target.child("allOf").index(i));

@@ -1,6 +1,7 @@
 //! Paths and webhooks → operations and their parameters (with where and how each is
 //! written). Bodies and responses are in `media.rs`.
 
+use crate::load::Member;
 use serde_json::Value;
 
 use super::{Hint, Lowerer, docs};
@@ -135,8 +136,8 @@ impl Lowerer<'_> {
             return None;
         };
         let (Some(wire_name), Some(location)) = (
-            map.get("name").and_then(Value::as_str),
-            map.get("in").and_then(Value::as_str),
+            map.member("name").and_then(Value::as_str),
+            map.member("in").and_then(Value::as_str),
         ) else {
             self.error(&loc, "a parameter needs `name` and `in`");
             return None;
@@ -168,7 +169,7 @@ impl Lowerer<'_> {
         }
         let required = location == ParameterLocation::Path
             || map
-                .get("required")
+                .member("required")
                 .and_then(Value::as_bool)
                 .unwrap_or(false);
         let hint = Hint::context(&format!("{type_base} {}", names::pascal(wire_name)));
@@ -198,9 +199,9 @@ impl Lowerer<'_> {
             docs: super::schema::schema_docs(map),
             style,
             explode,
-            allow_reserved: map.get("allowReserved").and_then(Value::as_bool) == Some(true),
+            allow_reserved: map.member("allowReserved").and_then(Value::as_bool) == Some(true),
             json,
-            deprecated: map.get("deprecated").and_then(Value::as_bool) == Some(true),
+            deprecated: map.member("deprecated").and_then(Value::as_bool) == Some(true),
             samples,
         })
     }
@@ -216,7 +217,7 @@ impl Lowerer<'_> {
             ParameterLocation::Query | ParameterLocation::Cookie => ParameterStyle::Form,
             ParameterLocation::Path | ParameterLocation::Header => ParameterStyle::Simple,
         };
-        let style = match map.get("style").and_then(Value::as_str) {
+        let style = match map.member("style").and_then(Value::as_str) {
             None => default,
             Some(name) => match parameter_style(name) {
                 Some(style) => style,
@@ -230,7 +231,7 @@ impl Lowerer<'_> {
             },
         };
         let explode = map
-            .get("explode")
+            .member("explode")
             .and_then(Value::as_bool)
             .unwrap_or(style == ParameterStyle::Form);
         (style, explode)

@@ -1,6 +1,7 @@
 //! Sample scalars: numbers inside their bounds, strings of their format, length and
 //! (simple) pattern.
 
+use crate::load::Member;
 use serde_json::{Map, Value, json};
 
 /// A number within `minimum`/`maximum` (exclusive bounds respected), a multiple of
@@ -43,7 +44,7 @@ pub(super) fn number(map: &Map<String, Value>, integer: bool) -> f64 {
     };
     let mut value = low.unwrap_or_else(|| high.map_or(1.0, |h| h.min(1.0)));
     if let Some(multiple) = map
-        .get("multipleOf")
+        .member("multipleOf")
         .and_then(Value::as_f64)
         .filter(|m| *m > 0.0)
     {
@@ -54,7 +55,7 @@ pub(super) fn number(map: &Map<String, Value>, integer: bool) -> f64 {
 
 /// A string its format and length accept.
 pub(super) fn string(map: &Map<String, Value>) -> String {
-    let by_format = match map.get("format").and_then(Value::as_str) {
+    let by_format = match map.member("format").and_then(Value::as_str) {
         Some("date-time") => "2024-01-01T00:00:00Z",
         Some("date") => "2024-01-01",
         Some("time") => "12:00:00Z",
@@ -68,9 +69,9 @@ pub(super) fn string(map: &Map<String, Value>) -> String {
         Some("duration") => "P1D",
         _ => "sample",
     };
-    let min = map.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
+    let min = map.member("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
     let max = map
-        .get("maxLength")
+        .member("maxLength")
         .and_then(Value::as_u64)
         .map(|m| m as usize);
     let fit = |text: &str| {
@@ -83,11 +84,14 @@ pub(super) fn string(map: &Map<String, Value>) -> String {
         }
         text
     };
-    let pattern = map.get("pattern").and_then(Value::as_str).and_then(compile);
+    let pattern = map
+        .member("pattern")
+        .and_then(Value::as_str)
+        .and_then(compile);
     let Some(pattern) = pattern else {
         return fit(by_format);
     };
-    let prefix = literal_prefix(map.get("pattern").and_then(Value::as_str).unwrap_or(""));
+    let prefix = literal_prefix(map.member("pattern").and_then(Value::as_str).unwrap_or(""));
     let prefixed = ["", "sample", "1", "_sample"].map(|tail| format!("{prefix}{tail}"));
     std::iter::once(by_format)
         .chain(PATTERN_CANDIDATES.iter().copied())

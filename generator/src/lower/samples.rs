@@ -3,6 +3,7 @@
 //! built from the schema that its constraints accept (formats, enums, bounds, lengths,
 //! required properties, a discriminator's tag).
 
+use crate::load::Member;
 use serde_json::{Map, Value, json};
 
 use super::Lowerer;
@@ -50,10 +51,10 @@ impl Lowerer<'_> {
     /// `example`, the first of `examples` (a 3.1 array or a map of Example objects).
     fn example_at(&self, holder: &Loc) -> Option<Value> {
         let map = self.sources.get(holder)?.as_object()?;
-        if let Some(example) = map.get("example") {
+        if let Some(example) = map.member("example") {
             return Some(example.clone());
         }
-        match map.get("examples")? {
+        match map.member("examples")? {
             Value::Array(values) => values.first().cloned(),
             Value::Object(named) => {
                 let name = named.keys().next()?;
@@ -121,7 +122,8 @@ impl Lowerer<'_> {
             let at = loc.child("allOf").index(index);
             let target = self.sources.follow(&at).ok();
             let target = target.as_ref().and_then(|t| self.sources.get(t));
-            let lists = target.is_some_and(|t| t.get("enum").is_some() || t.get("const").is_some());
+            let lists =
+                target.is_some_and(|t| t.member("enum").is_some() || t.member("const").is_some());
             let part = self.schema_sample(&at, depth + 1, walk);
             if lists && !part.is_object() {
                 listed = Some(part.clone());
@@ -187,10 +189,10 @@ impl Lowerer<'_> {
         if let Some(example) = self.example_at(&loc).filter(|_| walk.examples) {
             return example;
         }
-        if let Some(value) = map.get("const").or_else(|| map.get("default")) {
+        if let Some(value) = map.member("const").or_else(|| map.member("default")) {
             return value.clone();
         }
-        if let Some(Value::Array(values)) = map.get("enum") {
+        if let Some(Value::Array(values)) = map.member("enum") {
             if let Some(value) = values.iter().find(|v| !v.is_null()) {
                 return value.clone();
             }
@@ -211,7 +213,7 @@ impl Lowerer<'_> {
         depth: usize,
         walk: &mut Walk,
     ) -> Value {
-        if let Some(Value::Array(parts)) = map.get("allOf") {
+        if let Some(Value::Array(parts)) = map.member("allOf") {
             return self.all_of_sample(loc, map, parts, depth, walk);
         }
         for keyword in ["oneOf", "anyOf"] {
@@ -249,7 +251,7 @@ impl Lowerer<'_> {
             .and_then(|t| self.sources.get(t))
             .and_then(Value::as_object);
         let required = map
-            .and_then(|m| m.get("required"))
+            .and_then(|m| m.member("required"))
             .and_then(Value::as_array);
         required
             .map(|r| {
@@ -267,15 +269,15 @@ impl Lowerer<'_> {
             .as_ref()
             .and_then(|t| self.sources.get(t))
             .and_then(Value::as_object);
-        map.and_then(|m| m.get("type")).and_then(Value::as_str) == Some("null")
+        map.and_then(|m| m.member("type")).and_then(Value::as_str) == Some("null")
     }
 
     /// A discriminated branch gets its tag (the mapping's key, else its component name).
     fn set_tag(&self, map: &Map<String, Value>, branch: &Loc, value: &mut Value) {
-        let Some(discriminator) = map.get("discriminator") else {
+        let Some(discriminator) = map.member("discriminator") else {
             return;
         };
-        let Some(property) = discriminator.get("propertyName").and_then(Value::as_str) else {
+        let Some(property) = discriminator.member("propertyName").and_then(Value::as_str) else {
             return;
         };
         let Some(object) = value.as_object_mut() else {
@@ -286,7 +288,7 @@ impl Lowerer<'_> {
         }
         let target = self.sources.follow(branch).ok();
         let mapped = discriminator
-            .get("mapping")
+            .member("mapping")
             .and_then(Value::as_object)
             .and_then(|mapping| {
                 mapping.iter().find_map(|(tag, to)| {
@@ -317,7 +319,7 @@ impl Lowerer<'_> {
         walk: &mut Walk,
         also_required: &[String],
     ) -> Value {
-        let declared = match map.get("type") {
+        let declared = match map.member("type") {
             Some(Value::String(t)) => Some(t.as_str()),
             Some(Value::Array(types)) => types
                 .iter()
@@ -337,10 +339,10 @@ impl Lowerer<'_> {
                 let mut object = Map::new();
                 let mut required = self.required_of(loc);
                 required.extend_from_slice(also_required);
-                if let Some(Value::Object(properties)) = map.get("properties") {
+                if let Some(Value::Object(properties)) = map.member("properties") {
                     for name in properties.keys().filter(|n| required.contains(n)) {
                         let at = loc.child("properties").child(name);
-                        let read_only = self.sources.get(&at).and_then(|p| p.get("readOnly"))
+                        let read_only = self.sources.get(&at).and_then(|p| p.member("readOnly"))
                             == Some(&Value::Bool(true));
                         if !read_only {
                             object.insert(name.clone(), self.schema_sample(&at, depth + 1, walk));
@@ -348,7 +350,7 @@ impl Lowerer<'_> {
                     }
                 }
                 // Required but defined nowhere here: any value will do.
-                let defined = |name: &String| matches!(map.get("properties"), Some(Value::Object(p)) if p.contains_key(name));
+                let defined = |name: &String| matches!(map.member("properties"), Some(Value::Object(p)) if p.contains_key(name));
                 for name in required.into_iter().filter(|name| !defined(name)) {
                     object.entry(name).or_insert_with(|| json!(UNDEFINED));
                 }
@@ -357,7 +359,7 @@ impl Lowerer<'_> {
             "array" => {
                 let item = self.schema_sample(&loc.child("items"), depth + 1, walk);
                 let count = map
-                    .get("minItems")
+                    .member("minItems")
                     .and_then(Value::as_u64)
                     .unwrap_or(1)
                     .clamp(1, 3);
@@ -381,12 +383,12 @@ impl Lowerer<'_> {
 }
 
 fn has_properties(map: &Map<String, Value>) -> bool {
-    matches!(map.get("properties"), Some(Value::Object(p)) if !p.is_empty())
+    matches!(map.member("properties"), Some(Value::Object(p)) if !p.is_empty())
 }
 
 /// The value of a schema that cannot be sampled further (too deep, or recursive).
 fn smallest(map: &Map<String, Value>) -> Value {
-    match map.get("type").and_then(Value::as_str) {
+    match map.member("type").and_then(Value::as_str) {
         Some("array") => json!([]),
         Some("string") => json!(string(map)),
         Some("integer") => integer(map),

@@ -2,6 +2,7 @@
 //! 3.1. Objects, compositions, enums, nullability (`nullable`) and the arena of named
 //! types (`arena`) have their own files.
 
+use crate::load::Member;
 use serde_json::{Map, Value};
 
 use super::nullable::is_nullable;
@@ -56,7 +57,7 @@ impl<'s> Lowerer<'s> {
         let Some(map) = self.schema_object(loc) else {
             return Lowered::new(TypeRef::Any);
         };
-        if let Some(reference) = map.get("$ref") {
+        if let Some(reference) = map.member("$ref") {
             return self.reference(loc, map, reference, hint);
         }
         if let Some(&id) = self.memo.get(loc) {
@@ -213,7 +214,7 @@ impl<'s> Lowerer<'s> {
 
     /// A title names the type, unless a component key does.
     fn titled(&self, map: &Map<String, Value>, hint: &Hint) -> Hint {
-        match map.get("title").and_then(Value::as_str) {
+        match map.member("title").and_then(Value::as_str) {
             Some(title) if !hint.component && !title.trim().is_empty() => Hint {
                 name: title.to_owned(),
                 ..hint.clone()
@@ -306,7 +307,7 @@ impl<'s> Lowerer<'s> {
                 return Shape::Union(branches);
             }
         }
-        let listed = match (map.get("enum"), map.get("const")) {
+        let listed = match (map.member("enum"), map.member("const")) {
             (Some(Value::Array(values)), _) => Some((values.iter().collect::<Vec<_>>(), "enum")),
             (_, Some(value)) => Some((vec![value], "const")),
             _ => None,
@@ -322,7 +323,7 @@ impl<'s> Lowerer<'s> {
                 return Shape::Enum(non_null);
             }
         }
-        let types: Vec<&str> = match map.get("type") {
+        let types: Vec<&str> = match map.member("type") {
             Some(Value::String(t)) => vec![t.as_str()],
             Some(Value::Array(ts)) => ts
                 .iter()
@@ -342,14 +343,14 @@ impl<'s> Lowerer<'s> {
             None if has_object_keywords(map) => vec!["object"],
             None => vec![],
         };
-        let only_null = matches!(map.get("type"), Some(Value::String(t)) if t == "null")
-            || matches!(map.get("type"), Some(Value::Array(ts)) if !ts.is_empty() && ts.iter().all(|t| t == "null"));
+        let only_null = matches!(map.member("type"), Some(Value::String(t)) if t == "null")
+            || matches!(map.member("type"), Some(Value::Array(ts)) if !ts.is_empty() && ts.iter().all(|t| t == "null"));
         match types.as_slice() {
             [] if only_null => Shape::Scalar(Scalar::Unit),
             [] => Shape::Any,
             ["object"] => Shape::Object,
-            ["array"] => Shape::Array(map.get("items")),
-            [single] => match scalar(single, map.get("format").and_then(Value::as_str)) {
+            ["array"] => Shape::Array(map.member("items")),
+            [single] => match scalar(single, map.member("format").and_then(Value::as_str)) {
                 Some(scalar) => Shape::Scalar(scalar),
                 None => {
                     self.error(&loc.child("type"), format!("unknown type {single:?}"));
@@ -377,15 +378,15 @@ pub(super) fn scalar(name: &str, format: Option<&str>) -> Option<Scalar> {
 
 /// The typed format of a string schema's `format`.
 fn typed_format(map: &Map<String, Value>) -> Option<Format> {
-    map.get("format")
+    map.member("format")
         .and_then(Value::as_str)
         .and_then(Format::of)
 }
 
 /// A string of raw bytes (`format: binary`, or 3.1's non-text `contentMediaType`).
 fn is_binary(map: &Map<String, Value>) -> bool {
-    let format = map.get("format").and_then(Value::as_str);
-    let media = map.get("contentMediaType").and_then(Value::as_str);
+    let format = map.member("format").and_then(Value::as_str);
+    let media = map.member("contentMediaType").and_then(Value::as_str);
     format == Some("binary") || media.is_some_and(|m| !m.starts_with("text/"))
 }
 
@@ -408,15 +409,15 @@ pub(super) fn has_type_keywords(map: &Map<String, Value>) -> bool {
 }
 
 pub(super) fn has_object_keywords(map: &Map<String, Value>) -> bool {
-    matches!(map.get("properties"), Some(Value::Object(p)) if !p.is_empty())
+    matches!(map.member("properties"), Some(Value::Object(p)) if !p.is_empty())
         || map
-            .get("additionalProperties")
+            .member("additionalProperties")
             .is_some_and(|a| a.is_object())
 }
 
 /// The names in `required`, each once.
 pub(super) fn required_names(map: &Map<String, Value>) -> Vec<&str> {
-    let Some(Value::Array(names)) = map.get("required") else {
+    let Some(Value::Array(names)) = map.member("required") else {
         return Vec::new();
     };
     let mut seen = std::collections::HashSet::new();
@@ -428,14 +429,14 @@ pub(super) fn required_names(map: &Map<String, Value>) -> Vec<&str> {
 }
 
 pub(super) fn is_secret(field_name: &str, schema: &Value) -> bool {
-    let format_password = schema.get("format").and_then(Value::as_str) == Some("password");
+    let format_password = schema.member("format").and_then(Value::as_str) == Some("password");
     format_password || crate::secret_names::is_secret_name(field_name)
 }
 
 pub(super) fn schema_docs(map: &Map<String, Value>) -> Docs {
     match (
-        map.get("description").and_then(Value::as_str),
-        map.get("title").and_then(Value::as_str),
+        map.member("description").and_then(Value::as_str),
+        map.member("title").and_then(Value::as_str),
     ) {
         (Some(description), _) if !description.trim().is_empty() => docs(&[description]),
         (_, Some(title)) => docs(&[title]),

@@ -1,5 +1,6 @@
 //! Security schemes and requirements: what the auth-flow clients are derived from.
 
+use crate::load::Member;
 use serde_json::{Map, Value};
 
 use super::{Lowerer, docs};
@@ -52,7 +53,7 @@ impl Lowerer<'_> {
             "oauth2" => SecuritySchemeKind::OAuth2 {
                 flows: self.oauth_flows(&loc, map),
                 metadata_url: map
-                    .get("oauth2MetadataUrl")
+                    .member("oauth2MetadataUrl")
                     .and_then(Value::as_str)
                     .map(str::to_owned),
             },
@@ -110,7 +111,7 @@ impl Lowerer<'_> {
 impl Lowerer<'_> {
     /// The flows of an `oauth2` scheme; each one no client can be made of is reported.
     fn oauth_flows(&mut self, loc: &Loc, map: &Map<String, Value>) -> Vec<OAuthFlow> {
-        let Some(Value::Object(flows)) = map.get("flows") else {
+        let Some(Value::Object(flows)) = map.member("flows") else {
             self.warning(
                 loc,
                 "`oauth2` scheme without `flows`: no client is generated",
@@ -176,7 +177,7 @@ impl Lowerer<'_> {
 }
 
 fn scopes(flow: &Map<String, Value>) -> Vec<Scope> {
-    flow.get("scopes")
+    flow.member("scopes")
         .and_then(Value::as_object)
         .map(|scopes| {
             scopes

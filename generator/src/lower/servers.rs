@@ -1,6 +1,7 @@
 //! `servers` → [`Server`]s: the URL template split into text and variables, each
 //! variable once (a template may repeat one) under a unique Rust name.
 
+use crate::load::Member;
 use serde_json::Value;
 
 use super::{Lowerer, docs};
@@ -21,16 +22,16 @@ impl Lowerer<'_> {
 
     fn server(&mut self, loc: &Loc) -> Option<Server> {
         let map = self.sources.get(loc)?.as_object()?;
-        let Some(url) = map.get("url").and_then(Value::as_str) else {
+        let Some(url) = map.member("url").and_then(Value::as_str) else {
             self.warning(loc, "a server without a `url` string is skipped");
             return None;
         };
         let description = map
-            .get("description")
+            .member("description")
             .and_then(Value::as_str)
             .filter(|d| !d.trim().is_empty())
             .map(str::to_owned);
-        let declared = map.get("variables").and_then(Value::as_object);
+        let declared = map.member("variables").and_then(Value::as_object);
         let mut variables: Vec<ServerVariable> = Vec::new();
         let mut rust_names = Namespace::default();
         let mut template = Vec::new();

@@ -12,6 +12,7 @@
 //! from `oneOf` lists of `required` properties, and path parameters become arguments of
 //! the flow. Grants that need a user or an app's own request are reported.
 
+use crate::load::Member;
 use serde_json::Value;
 
 use super::Lowerer;
@@ -202,9 +203,9 @@ impl Lowerer<'_> {
         branches
             .iter()
             .filter_map(|branch| {
-                let required = branch.get("required")?.as_array()?;
+                let required = branch.member("required")?.as_array()?;
                 let title = branch
-                    .get("title")
+                    .member("title")
                     .and_then(Value::as_str)
                     .map(str::to_owned);
                 let set = required

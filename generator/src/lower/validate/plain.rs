@@ -8,6 +8,7 @@
 //! malformed keyword) goes to the validator, which gives the verdict and its reason. So
 //! every value accepted here the validator accepts, and no verdict changes.
 
+use crate::load::Member;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
@@ -170,7 +171,7 @@ impl<'s> Plain<'s> {
             return false;
         };
         // 3.0's `nullable: true` adds `null` to the `type` (a single one) and the `enum`.
-        let nullable = self.nullable && schema.get("nullable") == Some(&Value::Bool(true));
+        let nullable = self.nullable && schema.member("nullable") == Some(&Value::Bool(true));
         schema
             .iter()
             .all(|(keyword, argument)| match keyword.as_str() {

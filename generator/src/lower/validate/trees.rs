@@ -6,6 +6,7 @@
 //! `anyOf: [it, {type: null}]`: locations inside a wrapper move one level down, and
 //! every `$ref` is rewritten to match.
 
+use crate::load::Member;
 use std::collections::HashSet;
 
 use jsonschema::Draft;
@@ -63,9 +64,9 @@ fn subtype(sources: &Sources, schema: &Loc, value: &Value) -> Loc {
     if map.contains_key("oneOf") || map.contains_key("anyOf") {
         return schema.clone();
     }
-    let discriminator = map.get("discriminator");
+    let discriminator = map.member("discriminator");
     let property = discriminator
-        .and_then(|d| d.get("propertyName"))
+        .and_then(|d| d.member("propertyName"))
         .and_then(Value::as_str);
     let tag = property.and_then(|p| value.get(p)).and_then(Value::as_str);
     let Some(tag) = tag else {
@@ -73,7 +74,7 @@ fn subtype(sources: &Sources, schema: &Loc, value: &Value) -> Loc {
     };
     // The mapping's target (a reference or a bare name), else the component named so.
     let target = discriminator
-        .and_then(|d| d.get("mapping")?.get(tag))
+        .and_then(|d| d.member("mapping")?.get(tag))
         .and_then(Value::as_str)
         .unwrap_or(tag);
     let reference = if target.contains(['#', '/']) {
@@ -250,7 +251,7 @@ fn references_in(root: &Value) -> Vec<(String, String)> {
         path.extend(step);
         match value {
             Value::Object(map) => {
-                if let Some(Value::String(reference)) = map.get("$ref") {
+                if let Some(Value::String(reference)) = map.member("$ref") {
                     found.push((spelled_pointer(&path), reference.clone()));
                 }
                 for (key, child) in map {
@@ -289,7 +290,7 @@ fn spell_nullable(root: &mut Value) -> bool {
     while let Some(value) = pending.pop() {
         match value {
             Value::Object(map) => {
-                if map.get("nullable") == Some(&Value::Bool(true)) {
+                if map.member("nullable") == Some(&Value::Bool(true)) {
                     wrapped |= allow_null(map);
                 }
                 pending.extend(map.values_mut());
