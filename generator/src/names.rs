@@ -4,8 +4,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use heck::{ToPascalCase, ToShoutySnakeCase, ToSnakeCase};
-
 use crate::text::is_invisible;
 
 /// Strict, reserved and edition-2024 keywords: none may be a plain identifier.
@@ -19,17 +17,69 @@ const KEYWORDS: &[&str] = &[
 
 /// `snake_case` for fields, parameters and operations.
 pub fn snake(raw: &str) -> String {
-    finish(spell(raw).to_snake_case(), "_", "value")
+    let spelled = spell(raw);
+    let words: Vec<String> = words(&spelled).map(str::to_ascii_lowercase).collect();
+    finish(words.join("_"), "_", "value")
 }
 
 /// `PascalCase` for types and enum variants.
 pub fn pascal(raw: &str) -> String {
-    finish(spell(raw).to_pascal_case(), "V", "Value")
+    let spelled = spell(raw);
+    let mut name = String::with_capacity(spelled.len());
+    for word in words(&spelled) {
+        let (first, rest) = word.split_at(1);
+        name.push_str(&first.to_ascii_uppercase());
+        name.push_str(&rest.to_ascii_lowercase());
+    }
+    finish(name, "V", "Value")
 }
 
 /// `SCREAMING_SNAKE_CASE` for constants.
 pub fn shouty(raw: &str) -> String {
-    finish(spell(raw).to_shouty_snake_case(), "V", "VALUE")
+    let spelled = spell(raw);
+    let words: Vec<String> = words(&spelled).map(str::to_ascii_uppercase).collect();
+    finish(words.join("_"), "V", "VALUE")
+}
+
+/// The words of a name (ASCII, as [`spell`] gives it), split as `heck` splits them:
+/// runs of letters and digits, broken after a lowercase letter that an uppercase one
+/// follows (`client|Id`), and before the last of several uppercase letters when a
+/// lowercase one follows (`HTTP|Server`).
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Case {
+        /// No letter since the word began.
+        None,
+        Lower,
+        Upper,
+    }
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .flat_map(|run| {
+            let bytes = run.as_bytes();
+            let mut cuts = vec![0];
+            let mut case = Case::None;
+            for (i, pair) in bytes.windows(2).enumerate() {
+                let (c, next) = (pair[0], pair[1]);
+                let with_c = match c {
+                    b'a'..=b'z' => Case::Lower,
+                    b'A'..=b'Z' => Case::Upper,
+                    _ => case,
+                };
+                if with_c == Case::Lower && next.is_ascii_uppercase() {
+                    cuts.push(i + 1);
+                    case = Case::None;
+                } else if case == Case::Upper && c.is_ascii_uppercase() && next.is_ascii_lowercase() {
+                    cuts.push(i);
+                    case = Case::None;
+                } else {
+                    case = with_c;
+                }
+            }
+            cuts.push(run.len());
+            let pieces: Vec<&str> = cuts.windows(2).map(|w| &run[w[0]..w[1]]).collect();
+            pieces
+        })
+        .filter(|word| !word.is_empty())
 }
 
 /// Names made only of symbols (`<=`, `.`, `""`) are spelled out so they stay distinct;
@@ -230,6 +280,17 @@ impl Namespace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn cases_are_heck_cases(raw in "[a-zA-Z0-9 _.$-]{0,12}|\\PC{0,8}") {
+            use heck::{ToPascalCase, ToShoutySnakeCase, ToSnakeCase};
+            let spelled = spell(&raw);
+            proptest::prop_assert_eq!(snake(&raw), finish(spelled.to_snake_case(), "_", "value"));
+            proptest::prop_assert_eq!(pascal(&raw), finish(spelled.to_pascal_case(), "V", "Value"));
+            proptest::prop_assert_eq!(shouty(&raw), finish(spelled.to_shouty_snake_case(), "V", "VALUE"));
+        }
+    }
 
     #[test]
     fn cases_and_keywords() {
