@@ -68,7 +68,8 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
                 if with_c == Case::Lower && next.is_ascii_uppercase() {
                     cuts.push(i + 1);
                     case = Case::None;
-                } else if case == Case::Upper && c.is_ascii_uppercase() && next.is_ascii_lowercase() {
+                } else if case == Case::Upper && c.is_ascii_uppercase() && next.is_ascii_lowercase()
+                {
                     cuts.push(i);
                     case = Case::None;
                 } else {

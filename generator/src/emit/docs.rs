@@ -56,7 +56,9 @@ fn lines(text: &str) -> Vec<String> {
 /// indentation (tabs are spaces by now), and a bare URL needs `://`. Most descriptions
 /// are such plain prose, and skip the parser.
 fn is_plain(text: &str) -> bool {
-    !text.bytes().any(|b| matches!(b, b'`' | b'~' | b'<' | b'[' | b']'))
+    !text
+        .bytes()
+        .any(|b| matches!(b, b'`' | b'~' | b'<' | b'[' | b']'))
         && !text.contains("    ")
         && !text.contains("://")
 }
@@ -77,7 +79,10 @@ pub fn code_span(value: &str) -> String {
 /// removed.
 fn clean_chars(text: &str) -> String {
     // Most descriptions are printable ASCII and lines: nothing to change.
-    if text.bytes().all(|b| b == b'\n' || (b' '..=b'~').contains(&b)) {
+    if text
+        .bytes()
+        .all(|b| b == b'\n' || (b' '..=b'~').contains(&b))
+    {
         return text.to_owned();
     }
     let text = text.replace("\r\n", "\n");

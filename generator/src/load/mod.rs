@@ -176,12 +176,16 @@ impl Sources {
             let from = FileId(next);
             for (path, file_part) in sources.external_refs(from) {
                 let key = normalize(&path);
-                let known = sources.by_path.contains_key(&key) || sources.unloadable.contains_key(&key);
+                let known =
+                    sources.by_path.contains_key(&key) || sources.unloadable.contains_key(&key);
                 if !known && let Err(reason) = sources.add_referenced(&path) {
                     sources.unloadable.insert(key.clone(), reason);
                 }
                 let named = sources.file_at(&key);
-                sources.named_files.get_mut().insert((from, file_part), named);
+                sources
+                    .named_files
+                    .get_mut()
+                    .insert((from, file_part), named);
             }
             next += 1;
         }

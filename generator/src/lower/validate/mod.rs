@@ -1,6 +1,7 @@
 //! Examples checked against their schemas by an independent JSON Schema validator (the
-//! `jsonschema` crate, with no file or network access): every loaded file is a resource
-//! under its `file://` URI, so `$ref`s resolve as the loader resolved them. OpenAPI 3.1
+//! `jsonschema` crate, with no file or network access): each loaded file the schemas lead
+//! to is a resource under its `file://` URI, so `$ref`s resolve as the loader resolved
+//! them. OpenAPI 3.1
 //! schemas are JSON Schema 2020-12; 3.0 schemas are draft 4 once spelled so (`trees`).
 //! Formats are annotations (as in OpenAPI 3.1): not checked. Values their schemas
 //! plainly accept (`plain`) need none of this.
@@ -56,6 +57,7 @@ impl<'s> Checker<'s> {
         let resources: Vec<(String, &Value)> = sources
             .files()
             .zip(&uris)
+            .filter(|((id, _), _)| trees.read[id.index()])
             .map(|((id, file), uri)| {
                 let tree = spelled.map_or(&file.root, |spelled| &spelled[id.index()]);
                 (uri.clone(), tree)

@@ -25,6 +25,9 @@ pub(in crate::lower) struct Trees {
     pub(super) spelled: Option<Vec<Value>>,
     /// Each value's schema, as its discriminator picks it.
     pub(super) schemas: Vec<Loc>,
+    /// Which files the validator reads (3.1: Lago's 520 files, indexed for 123 values,
+    /// were a tenth of its run).
+    pub(super) read: Vec<bool>,
 }
 
 impl Trees {
@@ -34,11 +37,14 @@ impl Trees {
             .iter()
             .map(|(schema, value)| subtype(sources, schema, value))
             .collect();
+        let every_file = vec![true; sources.files().count()];
         if !is_openapi_3_0(sources) {
+            let read = files_reached(sources, &schemas).unwrap_or(every_file);
             return Trees {
                 draft: Draft::Draft202012,
                 spelled: None,
                 schemas,
+                read,
             };
         }
         let mut trees = reachable_copies(sources, &schemas);
@@ -47,8 +53,53 @@ impl Trees {
             draft: Draft::Draft4,
             spelled: Some(trees),
             schemas,
+            read: every_file,
         }
     }
+}
+
+/// The files of `schemas` and those their `$ref`s lead to, transitively, whole files
+/// at a time (the validator's registry follows every `$ref` of a file it reads).
+/// `None` where the validator may need more than the loader can tell: a `$ref` that
+/// leads nowhere the loader knows, or a `$id` (a resource `$ref`s may name by URI).
+fn files_reached(sources: &Sources, schemas: &[Loc]) -> Option<Vec<bool>> {
+    let mut read = vec![false; sources.files().count()];
+    let mut pending: Vec<FileId> = schemas.iter().map(|schema| schema.file).collect();
+    while let Some(file) = pending.pop() {
+        if std::mem::replace(&mut read[file.index()], true) {
+            continue;
+        }
+        let root = sources.file(file);
+        if has_id(&root.root) {
+            return None;
+        }
+        let at = Loc {
+            file,
+            pointer: String::new(),
+        };
+        for reference in references(&root.root) {
+            pending.push(sources.resolve(&at, reference).ok()?.file);
+        }
+    }
+    Some(read)
+}
+
+/// Whether a tree has a `$id` anywhere.
+fn has_id(root: &Value) -> bool {
+    let mut pending = vec![root];
+    while let Some(value) = pending.pop() {
+        match value {
+            Value::Object(map) => {
+                if map.contains_key("$id") {
+                    return true;
+                }
+                pending.extend(map.values());
+            }
+            Value::Array(items) => pending.extend(items),
+            _ => {}
+        }
+    }
+    false
 }
 
 /// A base schema with a discriminator (and no `oneOf`) says which subtype a value
@@ -386,6 +437,49 @@ mod tests {
         assert_eq!(copies[0], expected);
         assert_eq!(copies[1], json!({"C": {"type": "integer"}}));
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_validator_reads_the_files_the_schemas_lead_to() {
+        let document = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "components": {"schemas": {"A": {"$ref": "a.json#/A"},
+                "U": {"$ref": "unreached.json#/U"}}}});
+        let a = json!({"A": {"type": "string", "pattern": "^a"}, "B": {"$ref": "b.json"}});
+        let b = json!({"type": "integer"});
+        let unreached = json!({"U": {"type": "string"}});
+        let with_id = json!({"A": {"$ref": "b.json"}, "B": {"$id": "https://x.test/b"}});
+        let dangling = json!({"A": {"$ref": "b.json#/missing"}});
+        let read = |test: &str, a: &Value| {
+            let files = [("api.json", &document), ("a.json", a), ("b.json", &b)];
+            let files = [&files[..], &[("unreached.json", &unreached)]].concat();
+            let (dir, sources) = super::super::load_files(test, &files);
+            let names: Vec<String> = sources
+                .files()
+                .map(|(_, f)| f.path.file_name().unwrap().to_string_lossy().into_owned())
+                .collect();
+            let a = sources
+                .files()
+                .find(|(_, f)| f.path.ends_with("a.json"))
+                .unwrap()
+                .0;
+            let schema = Loc {
+                file: a,
+                pointer: "/A".to_owned(),
+            };
+            let read = files_reached(&sources, &[schema]).map(|read| {
+                let mut read: Vec<&str> = (names.iter().zip(read))
+                    .filter_map(|(name, read)| read.then_some(name.as_str()))
+                    .collect();
+                read.sort_unstable();
+                read.join(" ")
+            });
+            std::fs::remove_dir_all(&dir).unwrap();
+            read
+        };
+        // Whole files: `B` is not the schema's, but the registry reads all of `a.json`.
+        assert_eq!(read("reached", &a).as_deref(), Some("a.json b.json"));
+        assert_eq!(read("with-id", &with_id), None);
+        assert_eq!(read("dangling", &dangling), None);
     }
 
     #[test]
