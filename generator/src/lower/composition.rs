@@ -1,7 +1,6 @@
 //! `oneOf`/`anyOf` → unions (tagged by a `discriminator` when every branch has a tag),
 //! `oneOf` of constants → enums, and several `type`s → a union of scalars.
 
-use crate::load::Member;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
@@ -10,7 +9,7 @@ use super::enums::{as_repr, label, literal, literal_repr};
 use super::schema::{Lowered, has_object_keywords, scalar, schema_docs};
 use super::{Hint, Lowerer};
 use crate::ir::*;
-use crate::load::{Loc, unescape_segment};
+use crate::load::{Loc, Member, unescape_segment};
 use crate::names::{self, Namespace};
 
 impl Lowerer<'_> {

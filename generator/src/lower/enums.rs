@@ -1,7 +1,6 @@
 //! `enum` and `const` → open string enums, integer newtypes with constants, or the
 //! scalar they restrict.
 
-use crate::load::Member;
 use std::collections::HashSet;
 
 use serde_json::{Map, Value};
@@ -9,7 +8,7 @@ use serde_json::{Map, Value};
 use super::schema::{Lowered, scalar};
 use super::{Hint, Lowerer};
 use crate::ir::*;
-use crate::load::Loc;
+use crate::load::{Loc, Member};
 use crate::names::{self, Namespace};
 
 impl Lowerer<'_> {

@@ -5,14 +5,13 @@
 //! independent JSON Schema validator, and an example that contradicts its own schema is
 //! a warning.
 
-use crate::load::Member;
 use serde_json::Value;
 
 use super::Lowerer;
 #[cfg(feature = "examples")]
 use super::validate;
 use crate::ir::*;
-use crate::load::Loc;
+use crate::load::{Loc, Member};
 
 /// An example found, before it is checked.
 pub(super) struct Site {

@@ -3,7 +3,6 @@
 //! the schemas its `mapping` names), chosen by the discriminator property: explicit
 //! `mapping` values first, else a subtype's component name (the 3.0 and 3.1 rule).
 
-use crate::load::Member;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
@@ -11,7 +10,7 @@ use serde_json::{Map, Value};
 use super::schema::Lowered;
 use super::{Hint, Lowerer};
 use crate::ir::*;
-use crate::load::{Loc, unescape_segment};
+use crate::load::{Loc, Member, unescape_segment};
 use crate::names::Namespace;
 
 /// A variant of a polymorphic base: where its schema lives and its tag values.

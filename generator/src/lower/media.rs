@@ -2,13 +2,12 @@
 //! have on the wire (a schema's type for JSON, forms and multipart; `String` for text;
 //! bytes for anything else) and, for forms, how each property is written.
 
-use crate::load::Member;
 use serde_json::Value;
 
 use super::operation::parameter_style;
 use super::{Hint, Lowerer, docs};
 use crate::ir::*;
-use crate::load::Loc;
+use crate::load::{Loc, Member};
 
 impl Lowerer<'_> {
     pub(super) fn request_body(&mut self, at: &Loc, type_base: &str) -> Option<RequestBody> {

@@ -2,12 +2,11 @@
 //! true`, `type: [X, "null"]`, a null branch of `oneOf`/`anyOf`, `enum` with `null`,
 //! through `$ref`s and wrappers that stand for one other schema.
 
-use crate::load::Member;
 use serde_json::{Map, Value};
 
 use super::Lowerer;
 use super::schema::{has_object_keywords, has_type_keywords};
-use crate::load::Loc;
+use crate::load::{Loc, Member};
 
 /// How many `$ref`s and pass-through wrappers [`Lowerer::nullable_at`] looks through.
 const MAX_PASS_THROUGH: usize = 256;

@@ -7,7 +7,6 @@
 //! `null` is allowed only if every definition allows it, and definitions of different
 //! types are reported with both locations.
 
-use crate::load::Member;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
@@ -17,7 +16,7 @@ use super::schema::{
 };
 use super::{Hint, Lowerer};
 use crate::ir::*;
-use crate::load::Loc;
+use crate::load::{Loc, Member};
 use crate::names::{self, Namespace};
 
 /// How deep [`Lowerer::specificity`] looks into items of items.

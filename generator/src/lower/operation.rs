@@ -1,12 +1,11 @@
 //! Paths and webhooks → operations and their parameters (with where and how each is
 //! written). Bodies and responses are in `media.rs`.
 
-use crate::load::Member;
 use serde_json::Value;
 
 use super::{Hint, Lowerer, docs};
 use crate::ir::*;
-use crate::load::Loc;
+use crate::load::{Loc, Member};
 use crate::names::{self, Namespace};
 
 impl Lowerer<'_> {

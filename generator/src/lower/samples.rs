@@ -3,12 +3,11 @@
 //! built from the schema that its constraints accept (formats, enums, bounds, lengths,
 //! required properties, a discriminator's tag).
 
-use crate::load::Member;
 use serde_json::{Map, Value, json};
 
 use super::Lowerer;
 use super::sample_scalars::{integer, number, string};
-use crate::load::Loc;
+use crate::load::{Loc, Member};
 
 /// Where a sample is being built: the schemas above it (to stop at recursion), and
 /// whether the document's examples may be used.

@@ -2,13 +2,12 @@
 //! 3.1. Objects, compositions, enums, nullability (`nullable`) and the arena of named
 //! types (`arena`) have their own files.
 
-use crate::load::Member;
 use serde_json::{Map, Value};
 
 use super::nullable::is_nullable;
 use super::{Hint, Lowerer, docs};
 use crate::ir::*;
-use crate::load::{Loc, kind_of, unescape_segment};
+use crate::load::{Loc, Member, kind_of, unescape_segment};
 
 /// A lowered schema: the type, and whether `null` is also allowed.
 #[derive(Debug, Clone, PartialEq)]

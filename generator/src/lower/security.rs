@@ -1,11 +1,10 @@
 //! Security schemes and requirements: what the auth-flow clients are derived from.
 
-use crate::load::Member;
 use serde_json::{Map, Value};
 
 use super::{Lowerer, docs};
 use crate::ir::*;
-use crate::load::Loc;
+use crate::load::{Loc, Member};
 
 impl Lowerer<'_> {
     pub(super) fn security_schemes(&mut self, root: &Loc) -> Vec<SecurityScheme> {

@@ -1,12 +1,11 @@
 //! `servers` → [`Server`]s: the URL template split into text and variables, each
 //! variable once (a template may repeat one) under a unique Rust name.
 
-use crate::load::Member;
 use serde_json::Value;
 
 use super::{Lowerer, docs};
 use crate::ir::*;
-use crate::load::Loc;
+use crate::load::{Loc, Member};
 use crate::names::{self, Namespace};
 
 impl Lowerer<'_> {

@@ -12,13 +12,12 @@
 //! from `oneOf` lists of `required` properties, and path parameters become arguments of
 //! the flow. Grants that need a user or an app's own request are reported.
 
-use crate::load::Member;
 use serde_json::Value;
 
 use super::Lowerer;
 use super::token_flows::derive_flow;
 use crate::ir::*;
-use crate::load::Loc;
+use crate::load::{Loc, Member};
 use crate::names::{self, Namespace};
 
 /// The grants a token operation's flow runs without a user at hand, in the order their

@@ -8,12 +8,11 @@
 //! malformed keyword) goes to the validator, which gives the verdict and its reason. So
 //! every value accepted here the validator accepts, and no verdict changes.
 
-use crate::load::Member;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
-use crate::load::{FileId, Loc, Sources, unescape_segment};
+use crate::load::{FileId, Loc, Member, Sources, unescape_segment};
 
 /// Deeper than this is left to the validator (documents nest at most 128 levels).
 const MAX_DEPTH: usize = 32;

@@ -6,14 +6,13 @@
 //! `anyOf: [it, {type: null}]`: locations inside a wrapper move one level down, and
 //! every `$ref` is rewritten to match.
 
-use crate::load::Member;
 use std::collections::HashSet;
 
 use jsonschema::Draft;
 use serde_json::{Map, Value, json};
 
 use super::{file_uris, is_openapi_3_0, schema_uri};
-use crate::load::{FileId, Loc, Sources, lookup, references, unescape_segment};
+use crate::load::{FileId, Loc, Member, Sources, lookup, references, unescape_segment};
 
 /// Marks a wrapper made for `nullable: true`.
 pub(super) const WRAPPER: &str = "x-nullable-wrapper";
