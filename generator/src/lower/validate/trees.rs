@@ -60,7 +60,8 @@ impl Trees {
 /// The files of `schemas` and those their `$ref`s lead to, transitively, whole files
 /// at a time (the validator's registry follows every `$ref` of a file it reads).
 /// `None` where the validator may need more than the loader can tell: a `$ref` that
-/// leads nowhere the loader knows, or a `$id` (a resource `$ref`s may name by URI).
+/// leads nowhere the loader knows, a `$id` (a resource `$ref`s may name by URI) or a
+/// `$dynamicRef` (which the loader does not follow).
 fn files_reached(sources: &Sources, schemas: &[Loc]) -> Option<Vec<bool>> {
     let mut read = vec![false; sources.files().count()];
     let mut pending: Vec<FileId> = schemas.iter().map(|schema| schema.file).collect();
@@ -69,7 +70,7 @@ fn files_reached(sources: &Sources, schemas: &[Loc]) -> Option<Vec<bool>> {
             continue;
         }
         let root = sources.file(file);
-        if has_id(&root.root) {
+        if names_by_uri(&root.root) {
             return None;
         }
         let at = Loc {
@@ -83,13 +84,13 @@ fn files_reached(sources: &Sources, schemas: &[Loc]) -> Option<Vec<bool>> {
     Some(read)
 }
 
-/// Whether a tree has a `$id` anywhere.
-fn has_id(root: &Value) -> bool {
+/// Whether a tree has a `$id` or a `$dynamicRef` anywhere.
+fn names_by_uri(root: &Value) -> bool {
     let mut pending = vec![root];
     while let Some(value) = pending.pop() {
         match value {
             Value::Object(map) => {
-                if map.contains_key("$id") {
+                if map.contains_key("$id") || map.contains_key("$dynamicRef") {
                     return true;
                 }
                 pending.extend(map.values());
@@ -448,6 +449,7 @@ mod tests {
         let unreached = json!({"U": {"type": "string"}});
         let with_id = json!({"A": {"$ref": "b.json"}, "B": {"$id": "https://x.test/b"}});
         let dangling = json!({"A": {"$ref": "b.json#/missing"}});
+        let dynamic = json!({"A": {"$dynamicRef": "b.json#node"}});
         let read = |test: &str, a: &Value| {
             let files = [("api.json", &document), ("a.json", a), ("b.json", &b)];
             let files = [&files[..], &[("unreached.json", &unreached)]].concat();
@@ -479,6 +481,7 @@ mod tests {
         assert_eq!(read("reached", &a).as_deref(), Some("a.json b.json"));
         assert_eq!(read("with-id", &with_id), None);
         assert_eq!(read("dangling", &dangling), None);
+        assert_eq!(read("dynamic", &dynamic), None);
     }
 
     #[test]
