@@ -17,9 +17,7 @@ const KEYWORDS: &[&str] = &[
 
 /// `snake_case` for fields, parameters and operations.
 pub fn snake(raw: &str) -> String {
-    let spelled = spell(raw);
-    let words: Vec<String> = words(&spelled).map(str::to_ascii_lowercase).collect();
-    finish(words.join("_"), "_", "value")
+    finish(underscored(raw, str::to_ascii_lowercase), "_", "value")
 }
 
 /// `PascalCase` for types and enum variants.
@@ -36,9 +34,13 @@ pub fn pascal(raw: &str) -> String {
 
 /// `SCREAMING_SNAKE_CASE` for constants.
 pub fn shouty(raw: &str) -> String {
+    finish(underscored(raw, str::to_ascii_uppercase), "V", "VALUE")
+}
+
+/// The words of `raw`, each in `case`, joined by `_`.
+fn underscored(raw: &str, case: fn(&str) -> String) -> String {
     let spelled = spell(raw);
-    let words: Vec<String> = words(&spelled).map(str::to_ascii_uppercase).collect();
-    finish(words.join("_"), "V", "VALUE")
+    words(&spelled).map(case).collect::<Vec<_>>().join("_")
 }
 
 /// The words of a name (ASCII, as [`spell`] gives it), split as `heck` splits them:

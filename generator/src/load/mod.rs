@@ -74,21 +74,27 @@ pub fn kind_of(value: &Value) -> &'static str {
 
 /// Every `$ref` string in a tree.
 pub(crate) fn references(root: &Value) -> Vec<&str> {
-    let mut found = Vec::new();
+    objects(root)
+        .filter_map(|map| map.get("$ref").and_then(Value::as_str))
+        .collect()
+}
+
+/// Every object in a tree, found without recursion.
+pub(crate) fn objects(root: &Value) -> impl Iterator<Item = &serde_json::Map<String, Value>> {
     let mut pending = vec![root];
-    while let Some(value) = pending.pop() {
-        match value {
-            Value::Object(map) => {
-                if let Some(Value::String(reference)) = map.get("$ref") {
-                    found.push(reference.as_str());
+    std::iter::from_fn(move || {
+        while let Some(value) = pending.pop() {
+            match value {
+                Value::Object(map) => {
+                    pending.extend(map.values());
+                    return Some(map);
                 }
-                pending.extend(map.values());
+                Value::Array(items) => pending.extend(items),
+                _ => {}
             }
-            Value::Array(items) => pending.extend(items),
-            _ => {}
         }
-    }
-    found
+        None
+    })
 }
 
 pub struct SourceFile {

@@ -12,7 +12,7 @@ use jsonschema::Draft;
 use serde_json::{Map, Value, json};
 
 use super::{file_uris, is_openapi_3_0, schema_uri};
-use crate::load::{FileId, Loc, Member, Sources, lookup, references, unescape_segment};
+use crate::load::{FileId, Loc, Member, Sources, lookup, objects, references, unescape_segment};
 
 /// Marks a wrapper made for `nullable: true`.
 pub(super) const WRAPPER: &str = "x-nullable-wrapper";
@@ -86,20 +86,7 @@ fn files_reached(sources: &Sources, schemas: &[Loc]) -> Option<Vec<bool>> {
 
 /// Whether a tree has a `$id` or a `$dynamicRef` anywhere.
 fn names_by_uri(root: &Value) -> bool {
-    let mut pending = vec![root];
-    while let Some(value) = pending.pop() {
-        match value {
-            Value::Object(map) => {
-                if map.contains_key("$id") || map.contains_key("$dynamicRef") {
-                    return true;
-                }
-                pending.extend(map.values());
-            }
-            Value::Array(items) => pending.extend(items),
-            _ => {}
-        }
-    }
-    false
+    objects(root).any(|map| map.contains_key("$id") || map.contains_key("$dynamicRef"))
 }
 
 /// A base schema with a discriminator (and no `oneOf`) says which subtype a value
