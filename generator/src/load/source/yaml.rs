@@ -4,9 +4,10 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
+use serde_json::map::Entry;
 use serde_json::{Map, Value};
 
-use super::scalars::scalar_value;
+use super::scalars::{exact, scalar_value};
 use super::{Position, SyntaxError};
 
 /// Deepest YAML nesting accepted. Matches `serde_json`'s limit so both formats
@@ -42,9 +43,10 @@ struct Frame {
 enum Collection {
     Seq(Vec<Value>),
     /// `key` holds the key whose value comes next; values of merge keys (`<<`) wait
-    /// in `merged` until the mapping ends.
+    /// in `merged` until the mapping ends. The map is built when it ends, at its final
+    /// size: growing it key by key rehashed it at every doubling.
     Map {
-        map: Map<String, Value>,
+        entries: Vec<(String, Position, Value)>,
         key: Option<Key>,
         merged: Vec<Value>,
     },
@@ -52,7 +54,8 @@ enum Collection {
 
 /// The key whose value comes next in a mapping.
 enum Key {
-    Named(String),
+    /// A key and where it is written.
+    Named(String, Position),
     /// `<<`, the YAML merge key: its mapping (or list of mappings) supplies the keys
     /// this mapping does not have.
     Merge,
@@ -85,7 +88,7 @@ impl Builder {
                 }
                 Event::MappingStart(anchor, _) => {
                     let map = Collection::Map {
-                        map: Map::new(),
+                        entries: Vec::new(),
                         key: None,
                         merged: Vec::new(),
                     };
@@ -124,7 +127,7 @@ impl Builder {
                 return self.set_merge_key();
             }
             // Keys stay text: OpenAPI writes `200:` and means "200".
-            let key = text.into_owned();
+            let key = exact(text);
             if anchor != 0 {
                 let value = Value::String(key.clone());
                 self.anchors.insert(anchor, Anchored { value, size: 1 });
@@ -139,17 +142,11 @@ impl Builder {
 
     fn set_key(&mut self, key: String, at: Position) -> Result<(), SyntaxError> {
         if let Some(Frame {
-            node: Collection::Map { map, key: slot, .. },
+            node: Collection::Map { key: slot, .. },
             ..
         }) = self.stack.last_mut()
         {
-            if map.contains_key(&key) {
-                return Err(SyntaxError::at(
-                    format!("duplicate mapping key `{key}`"),
-                    at,
-                ));
-            }
-            *slot = Some(Key::Named(key));
+            *slot = Some(Key::Named(key, at));
         }
         Ok(())
     }
@@ -189,7 +186,10 @@ impl Builder {
         };
         let value = match frame.node {
             Collection::Seq(items) => Value::Array(items),
-            Collection::Map { map, merged, .. } => {
+            Collection::Map {
+                entries, merged, ..
+            } => {
+                let map = mapping(entries)?;
                 Value::Object(merge_keys(map, merged).map_err(|m| SyntaxError::at(m, at))?)
             }
         };
@@ -249,17 +249,37 @@ impl Builder {
                 ..
             }) => items.push(value),
             Some(Frame {
-                node: Collection::Map { map, key, merged },
+                node:
+                    Collection::Map {
+                        entries,
+                        key,
+                        merged,
+                    },
                 ..
             }) => match key.take() {
-                Some(Key::Named(key)) => {
-                    map.insert(key, value);
-                }
+                Some(Key::Named(key, at)) => entries.push((key, at, value)),
                 Some(Key::Merge) => merged.push(value),
                 None => {}
             },
         }
     }
+}
+
+/// The map of a mapping's entries; a key written twice is an error at its second place.
+fn mapping(entries: Vec<(String, Position, Value)>) -> Result<Map<String, Value>, SyntaxError> {
+    let mut map = Map::with_capacity(entries.len());
+    for (key, at, value) in entries {
+        match map.entry(key) {
+            Entry::Vacant(slot) => {
+                slot.insert(value);
+            }
+            Entry::Occupied(slot) => {
+                let message = format!("duplicate mapping key `{}`", slot.key());
+                return Err(SyntaxError::at(message, at));
+            }
+        }
+    }
+    Ok(map)
 }
 
 /// Applies merge keys (`<<: *base`, `<<: [*a, *b]`): keys of the merged mappings that
