@@ -88,9 +88,10 @@ impl Client {
     /// The client ID and secret, `base64(client_id:client_secret)`.
     pub fn with_client_basic(self, credentials: ::auth_runtime::BasicAuth) -> Self {
         Self {
-            api: self
-                .api
-                .with_auth("clientBasic", ::auth_runtime::Auth::basic(credentials)),
+            api: self.api.with_auth(
+                "clientBasic",
+                ::auth_runtime::Auth::basic(credentials),
+            ),
         }
     }
     /// How calls are made: whether `POST`/`PATCH` are retried too, how much of an

@@ -2,13 +2,9 @@
 //! method per operation and one credentials setter per security scheme, and the auth
 //! flows of its token operations.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
 use super::docs::code_span;
 use super::features::Features;
-use super::types::ident;
-use super::{outer_docs, own_docs};
+use super::printer::{MARGIN, block, doc_comments, line, list_within, literal, own_doc_comments};
 use crate::ir::*;
 use crate::names::Namespace;
 
@@ -25,117 +21,133 @@ pub(super) fn item_names(api: &Api) -> (Namespace, Vec<Option<String>>) {
     (taken, scheme_names)
 }
 
-/// The module's items, appended to `out`: the server, the client and its own methods
-/// (formatted), the operations (printed), the auth flows and scheme clients (formatted).
+/// The module's items, appended to `out`: the server, the client and its own methods,
+/// the operations (all printed), the auth flows and scheme clients (formatted).
 pub fn items(api: &Api, features: Option<&Features>, out: &mut String) {
-    let server = super::servers::server_enum(api);
     let (mut taken, scheme_names) = item_names(api);
     let operations = super::operations::operations(api, &mut taken, features);
-    let setters = api
-        .security_schemes
-        .iter()
-        .zip(&scheme_names)
-        .map(|(scheme, name)| setter(api, scheme, name.as_deref()));
-    let flows = super::flows::items(api);
-    let schemes = super::schemes::items(api, &scheme_names);
-    let client = quote! {
-        #server
-
-        /// Calls this API's operations, typed; credentials are set per security scheme.
-        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-        pub struct Client {
-            api: ::auth_runtime::ApiClient,
-        }
-
-        impl Client {
-            /// A client for `server`, sending through `http`.
-            pub fn new(server: &Server, http: ::auth_runtime::Http) -> ::std::result::Result<Self, ::auth_runtime::ConfigError> {
-                ::std::result::Result::Ok(Self { api: ::auth_runtime::ApiClient::new(server.base_url()?, http) })
-            }
-
-            /// Credentials for the security scheme named `scheme` in the document.
-            pub fn with_auth(self, scheme: &str, auth: impl ::std::convert::Into<::auth_runtime::Auth>) -> Self {
-                Self { api: self.api.with_auth(scheme, auth) }
-            }
-
-            #(#setters)*
-
-            /// How calls are made: whether `POST`/`PATCH` are retried too, how much of an
-            /// answer is read.
-            pub fn with_options(self, options: ::auth_runtime::CallOptions) -> Self {
-                Self { api: self.api.with_options(options) }
-            }
-
-            /// The base URL requests go to.
-            pub fn base_url(&self) -> &::auth_runtime::BaseUrl {
-                self.api.base_url()
-            }
-
-            /// The HTTP client requests go through.
-            pub fn http(&self) -> &::auth_runtime::Http {
-                self.api.http()
-            }
-        }
-    };
-    let client = super::format_tokens(client);
-    out.reserve(client.len() + operations.len());
-    out.push_str(&client);
+    super::servers::server_enum(out, api);
+    out.push_str(CLIENT_OPENING);
+    for (scheme, name) in api.security_schemes.iter().zip(&scheme_names) {
+        setter(out, api, scheme, name.as_deref());
+    }
+    out.push_str(CLIENT_CLOSING);
     out.push_str(&operations);
-    out.push_str(&super::format_tokens(flows));
-    out.push_str(&super::format_tokens(schemes));
+    for tokens in [
+        super::flows::items(api),
+        super::schemes::items(api, &scheme_names),
+    ] {
+        if !tokens.is_empty() {
+            out.push_str(&super::format_tokens(tokens));
+        }
+    }
 }
 
-/// `with_<scheme>`: the credentials of one security scheme, typed by its kind.
-fn setter(api: &Api, scheme: &SecurityScheme, client: Option<&str>) -> TokenStream {
-    let name = ident(&scheme.setter);
-    let key = &scheme.key;
-    let mut lines = scheme.docs.0.clone();
-    if !lines.is_empty() {
-        lines.push(String::new());
+/// The `Client` struct and its methods up to the credentials setters.
+const CLIENT_OPENING: &str = "\
+/// Calls this API's operations, typed; credentials are set per security scheme.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+pub struct Client {
+    api: ::auth_runtime::ApiClient,
+}
+impl Client {
+    /// A client for `server`, sending through `http`.
+    pub fn new(
+        server: &Server,
+        http: ::auth_runtime::Http,
+    ) -> ::std::result::Result<Self, ::auth_runtime::ConfigError> {
+        ::std::result::Result::Ok(Self {
+            api: ::auth_runtime::ApiClient::new(server.base_url()?, http),
+        })
     }
-    let docs = outer_docs(&Docs(lines));
-    let makers = token_makers(api, scheme, client);
+    /// Credentials for the security scheme named `scheme` in the document.
+    pub fn with_auth(
+        self,
+        scheme: &str,
+        auth: impl ::std::convert::Into<::auth_runtime::Auth>,
+    ) -> Self {
+        Self {
+            api: self.api.with_auth(scheme, auth),
+        }
+    }
+";
+
+/// The `Client`'s methods after the credentials setters.
+const CLIENT_CLOSING: &str =
+    "    /// How calls are made: whether `POST`/`PATCH` are retried too, how much of an
+    /// answer is read.
+    pub fn with_options(self, options: ::auth_runtime::CallOptions) -> Self {
+        Self {
+            api: self.api.with_options(options),
+        }
+    }
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &::auth_runtime::BaseUrl {
+        self.api.base_url()
+    }
+    /// The HTTP client requests go through.
+    pub fn http(&self) -> &::auth_runtime::Http {
+        self.api.http()
+    }
+}
+";
+
+/// `with_<scheme>`: the credentials of one security scheme, typed by its kind.
+fn setter(w: &mut String, api: &Api, scheme: &SecurityScheme, client: Option<&str>) {
+    let key = literal(&scheme.key);
     let (what, argument, auth) = match &scheme.kind {
         SecuritySchemeKind::ApiKey { name, location } => {
             let location = match location {
-                ParameterLocation::Query => quote!(::auth_runtime::KeyLocation::Query),
-                ParameterLocation::Cookie => quote!(::auth_runtime::KeyLocation::Cookie),
-                _ => quote!(::auth_runtime::KeyLocation::Header),
+                ParameterLocation::Query => "Query",
+                ParameterLocation::Cookie => "Cookie",
+                _ => "Header",
             };
             (
                 format!("The API key, sent as {}.", code_span(name)),
-                quote!(key: impl ::std::convert::Into<::auth_runtime::SecretString>),
-                quote!(::auth_runtime::Auth::api_key(#location, #name, key)),
+                "key: impl ::std::convert::Into<::auth_runtime::SecretString>",
+                list_within(
+                    MARGIN - 16,
+                    "::auth_runtime::Auth::api_key(",
+                    &[
+                        format!("::auth_runtime::KeyLocation::{location}"),
+                        literal(name),
+                        "key".to_owned(),
+                    ],
+                    ")",
+                ),
             )
         }
         SecuritySchemeKind::Http { scheme } if scheme == "basic" => (
             "HTTP Basic credentials.".to_owned(),
-            quote!(credentials: ::auth_runtime::BasicAuth),
-            quote!(::auth_runtime::Auth::basic(credentials)),
+            "credentials: ::auth_runtime::BasicAuth",
+            "::auth_runtime::Auth::basic(credentials)".to_owned(),
         ),
         _ => (
             "Bearer tokens: a token manager (refreshed, replayed once after `401`) or a fixed token (`Auth::bearer`).".to_owned(),
-            quote!(auth: impl ::std::convert::Into<::auth_runtime::Auth>),
-            quote!(auth),
+            "auth: impl ::std::convert::Into<::auth_runtime::Auth>",
+            "auth".to_owned(),
         ),
     };
-    let intro = own_docs(&[format!(
+    let mut intro = vec![format!(
         "Credentials of the security scheme {}: {what}",
-        code_span(key)
-    )]);
-    quote! {
-        #intro
-        #makers
-        #docs
-        pub fn #name(self, #argument) -> Self {
-            Self { api: self.api.with_auth(#key, #auth) }
-        }
-    }
+        code_span(&scheme.key)
+    )];
+    intro.extend(token_makers(api, scheme, client));
+    own_doc_comments(w, 1, &intro);
+    doc_comments(w, 1, &scheme.docs);
+    let open = format!("pub fn {}(", scheme.setter);
+    let items = ["self".to_owned(), argument.to_owned()];
+    block(w, 1, &list_within(MARGIN - 4, &open, &items, ") -> Self {"));
+    line(w, 2, "Self {");
+    let call = list_within(MARGIN - 12, "api: self.api.with_auth(", &[key, auth], "),");
+    block(w, 3, &call);
+    line(w, 2, "}");
+    line(w, 1, "}");
 }
 
 /// "Token managers come from …": the scheme's standard client and the token operations'
 /// flows that serve it.
-fn token_makers(api: &Api, scheme: &SecurityScheme, client: Option<&str>) -> TokenStream {
+fn token_makers(api: &Api, scheme: &SecurityScheme, client: Option<&str>) -> Vec<String> {
     let mut makers: Vec<String> = client.map(|c| format!("[`{c}`]")).into_iter().collect();
     if let SecuritySchemeKind::OAuth2 { flows, .. } = &scheme.kind {
         for served in flows.iter().filter_map(|f| f.served_by) {
@@ -146,10 +158,10 @@ fn token_makers(api: &Api, scheme: &SecurityScheme, client: Option<&str>) -> Tok
         }
     }
     if makers.is_empty() {
-        return TokenStream::new();
+        return Vec::new();
     }
-    own_docs(&[
+    vec![
         String::new(),
         format!("Token managers come from {}.", makers.join(", ")),
-    ])
+    ]
 }

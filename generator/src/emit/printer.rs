@@ -45,6 +45,15 @@ pub fn own_doc_comments(w: &mut String, depth: usize, lines: &[String]) {
     }
 }
 
+/// `//!` lines: a module's own documentation.
+pub fn inner_doc_comments(w: &mut String, lines: &[String]) {
+    for text in lines {
+        w.push_str("//!");
+        push_doc_text(w, text.trim_end());
+        w.push('\n');
+    }
+}
+
 /// Appends what follows `///` for one line: a space before any text.
 fn push_doc_text(w: &mut String, line: &str) {
     if !line.is_empty() {

@@ -1,18 +1,14 @@
 //! The `Server` enum: one variant per absolute server URL of the document, its
-//! variables as fields, plus `Custom` for any other base URL.
-
-use proc_macro2::TokenStream;
-use quote::quote;
+//! variables as fields, plus `Custom` for any other base URL. Printed as text.
 
 use super::docs::code_span;
-use super::types::ident;
-use super::{outer_docs, own_docs};
+use super::printer::{MARGIN, block, doc_comments, line, list_within, literal, own_doc_comments};
 use crate::ir::*;
 use crate::names::{self, Namespace};
 
-pub fn server_enum(api: &Api) -> TokenStream {
+pub fn server_enum(w: &mut String, api: &Api) {
     let mut variant_names = Namespace::with_reserved(&["Custom"]);
-    let servers: Vec<(syn::Ident, &Server)> = api
+    let servers: Vec<(String, &Server)> = api
         .servers
         .iter()
         .filter(|s| is_absolute(&s.url))
@@ -21,58 +17,75 @@ pub fn server_enum(api: &Api) -> TokenStream {
                 .description
                 .clone()
                 .unwrap_or_else(|| host(&server.url));
-            (ident(&variant_names.unique(names::pascal(&label))), server)
+            (variant_names.unique(names::pascal(&label)), server)
         })
         .collect();
-    let variants = servers.iter().map(|(name, server)| variant(name, server));
-    let arms = servers
-        .iter()
-        .map(|(name, server)| base_url_arm(name, server));
-    let listed = own_docs(&[if servers.is_empty() {
+    let listed = if servers.is_empty() {
         "The document lists no absolute server URL: give the base URL with [`Server::Custom`]."
-            .to_owned()
     } else {
-        "The document's servers, in its order, plus any other URL. There is no default: the app chooses.".to_owned()
-    }]);
-    quote! {
-        /// Where the API is served.
-        ///
-        #listed
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq)]
-        pub enum Server {
-            #(#variants)*
-            /// Any other base URL: `https://…`, or `http://` to a loopback address.
-            Custom(::std::string::String),
-        }
-
-        impl Server {
-            /// The validated base URL.
-            pub fn base_url(&self) -> ::std::result::Result<::auth_runtime::BaseUrl, ::auth_runtime::ConfigError> {
-                match self {
-                    #(#arms)*
-                    Self::Custom(url) => ::auth_runtime::BaseUrl::parse(url),
-                }
-            }
-        }
+        "The document's servers, in its order, plus any other URL. There is no default: the app chooses."
+    };
+    own_doc_comments(
+        w,
+        0,
+        &[
+            "Where the API is served.".into(),
+            String::new(),
+            listed.into(),
+        ],
+    );
+    line(
+        w,
+        0,
+        "#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq)]",
+    );
+    line(w, 0, "pub enum Server {");
+    for (name, server) in &servers {
+        variant(w, name, server);
     }
+    line(
+        w,
+        1,
+        "/// Any other base URL: `https://…`, or `http://` to a loopback address.",
+    );
+    line(w, 1, "Custom(::std::string::String),");
+    line(w, 0, "}");
+    line(w, 0, "impl Server {");
+    line(w, 1, "/// The validated base URL.");
+    line(w, 1, "pub fn base_url(");
+    line(w, 2, "&self,");
+    line(
+        w,
+        1,
+        ") -> ::std::result::Result<::auth_runtime::BaseUrl, ::auth_runtime::ConfigError> {",
+    );
+    line(w, 2, "match self {");
+    for (name, server) in &servers {
+        base_url_arm(w, name, server);
+    }
+    line(
+        w,
+        3,
+        "Self::Custom(url) => ::auth_runtime::BaseUrl::parse(url),",
+    );
+    line(w, 2, "}");
+    line(w, 1, "}");
+    line(w, 0, "}");
 }
 
-fn variant(name: &syn::Ident, server: &Server) -> TokenStream {
-    let mut lines = server
-        .description
-        .iter()
-        .map(|d| d.to_owned())
-        .collect::<Vec<_>>();
+fn variant(w: &mut String, name: &str, server: &Server) {
+    let mut lines = server.description.iter().cloned().collect::<Vec<_>>();
     if !lines.is_empty() {
         lines.push(String::new());
     }
     lines.push(code_span(&server.url));
-    let docs = outer_docs(&Docs(lines));
+    doc_comments(w, 1, &Docs(lines));
     if server.variables.is_empty() {
-        return quote! { #docs #name, };
+        line(w, 1, &format!("{name},"));
+        return;
     }
-    let fields = server.variables.iter().map(|variable| {
-        let field = ident(&variable.name);
+    line(w, 1, &format!("{name} {{"));
+    for variable in &server.variables {
         let mut lines = variable.docs.0.clone();
         if let Some(default) = &variable.default {
             if !lines.is_empty() {
@@ -80,29 +93,45 @@ fn variant(name: &syn::Ident, server: &Server) -> TokenStream {
             }
             lines.push(format!("The document's default: {}.", code_span(default)));
         }
-        let docs = outer_docs(&Docs(lines));
-        quote! { #docs #field: ::std::string::String }
-    });
-    quote! { #docs #name { #(#fields),* }, }
+        doc_comments(w, 2, &Docs(lines));
+        line(w, 2, &format!("{}: ::std::string::String,", variable.name));
+    }
+    line(w, 1, "},");
 }
 
 /// The URL put together from its text and the variables' values.
-fn base_url_arm(name: &syn::Ident, server: &Server) -> TokenStream {
-    if server.variables.is_empty() {
-        let url = &server.url;
-        return quote! { Self::#name => ::auth_runtime::BaseUrl::parse(#url), };
+fn base_url_arm(w: &mut String, name: &str, server: &Server) {
+    let (pattern, url) = if server.variables.is_empty() {
+        (format!("Self::{name}"), literal(&server.url))
+    } else {
+        let fields: Vec<&str> = server.variables.iter().map(|v| v.name.as_str()).collect();
+        let parts: Vec<String> = server
+            .template
+            .iter()
+            .map(|part| match part {
+                UrlPart::Text(text) => literal(text),
+                UrlPart::Variable(index) => {
+                    format!("{}.as_str()", server.variables[*index].name)
+                }
+            })
+            .collect();
+        let pattern = format!("Self::{name} {{ {} }}", fields.join(", "));
+        (
+            pattern,
+            list_within(MARGIN - 24, "&[", &parts, "].concat()"),
+        )
+    };
+    let one_line = format!("{pattern} => ::auth_runtime::BaseUrl::parse({url}),");
+    if 12 + one_line.len() <= MARGIN {
+        line(w, 3, &one_line);
+        return;
     }
-    let fields = server.variables.iter().map(|v| ident(&v.name));
-    let parts = server.template.iter().map(|part| match part {
-        UrlPart::Text(text) => quote!(#text),
-        UrlPart::Variable(index) => {
-            let field = ident(&server.variables[*index].name);
-            quote!(#field.as_str())
-        }
-    });
-    quote! {
-        Self::#name { #(#fields),* } => ::auth_runtime::BaseUrl::parse(&[#(#parts),*].concat()),
-    }
+    // Too long for a line: the call in a block, its argument on a line of its own
+    // when that is still too long (the formatter's layout).
+    line(w, 3, &format!("{pattern} => {{"));
+    let call = list_within(MARGIN - 16, "::auth_runtime::BaseUrl::parse(", &[url], ")");
+    block(w, 4, &call);
+    line(w, 3, "}");
 }
 
 /// Only absolute URLs make a variant; a relative one needs the app's base.
