@@ -366,3 +366,30 @@ fn locate_in_malformed_json_keeps_what_precedes_the_error() {
         let _ = locate(text, Format::Json, &["/a", "/a/0", "/\u{fffd}"]);
     }
 }
+
+#[test]
+fn json_reads_as_serde_json_reads_it() {
+    let text = r#"{"b": [1, -2, 18446744073709551615, 1.5, 1e300, "x\u00e9", null, true, {}],
+        "a": {"k": 1, "j": 2, "k": 3}, "": []}"#;
+    let ours = parse(text, Format::Json).expect("valid JSON");
+    let theirs: Value = serde_json::from_str(text).expect("valid JSON");
+    assert_eq!(ours, theirs);
+    let keys: Vec<&String> = ours["a"].as_object().map(|m| m.keys().collect()).unwrap();
+    assert_eq!(keys, ["k", "j"], "a repeated key keeps its first place");
+    assert_eq!(ours["a"]["k"], json!(3), "and its last value");
+    let order: Vec<&String> = ours.as_object().map(|m| m.keys().collect()).unwrap();
+    assert_eq!(order, ["b", "a", ""]);
+}
+
+#[test]
+fn json_nesting_stops_at_the_limit() {
+    let nested = |depth: usize| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    assert!(parse(&nested(MAX_DEPTH - 1), Format::Json).is_ok());
+    let error = parse(&nested(MAX_DEPTH + 1), Format::Json).unwrap_err();
+    assert!(
+        error.message.contains("recursion limit"),
+        "{}",
+        error.message
+    );
+    assert!(parse(&nested(100_000), Format::Json).is_err());
+}
