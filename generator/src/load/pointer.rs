@@ -52,30 +52,29 @@ fn unescaped(segment: &str) -> std::borrow::Cow<'_, str> {
     key.into()
 }
 
-/// Appends the key `segment` names to `key`.
+/// Appends the key `segment` names to `key`, copying the runs between escapes whole.
+/// A byte loop: segments are short, and `str::find` per escape cost more than the copy
+/// (Box's path keys, `~1files~1{file_id}`, are unescaped 100k times).
 fn unescape_into(segment: &str, key: &mut String) {
     key.reserve(segment.len());
-    let mut rest = segment;
-    while let Some(at) = rest.find('~') {
-        key.push_str(&rest[..at]);
-        let after = &rest[at + 1..];
-        rest = match after.as_bytes().first() {
-            Some(b'1') => {
-                key.push('/');
-                &after[1..]
-            }
-            Some(b'0') => {
-                key.push('~');
-                &after[1..]
-            }
+    let bytes = segment.as_bytes();
+    let (mut copied, mut at) = (0, 0);
+    while at < bytes.len() {
+        let unescaped = match (bytes[at], bytes.get(at + 1)) {
+            (b'~', Some(b'1')) => '/',
+            (b'~', Some(b'0')) => '~',
             // Not an escape (RFC 6901 has no other): kept as written.
             _ => {
-                key.push('~');
-                after
+                at += 1;
+                continue;
             }
         };
+        key.push_str(&segment[copied..at]);
+        key.push(unescaped);
+        at += 2;
+        copied = at;
     }
-    key.push_str(rest);
+    key.push_str(&segment[copied..]);
 }
 
 /// The value `pointer` names in `root` (RFC 6901), as `Value::pointer` finds it but
@@ -204,6 +203,8 @@ mod tests {
             "~",
             "x~",
             "~2é",
+            "",
+            "é~1ü",
         ] {
             let by_the_rule = segment.replace("~1", "/").replace("~0", "~");
             assert_eq!(unescaped(segment), by_the_rule, "{segment}");
