@@ -9,62 +9,12 @@ use super::direction::Direction;
 use super::printer::{derive, doc_comments, fmt_impl, line, literal};
 use crate::ir::*;
 
-/// The `types` module's items, each printed on its own, appended to `out`; the types
-/// are split into one contiguous run per core, printed in parallel (the last on this
-/// thread, so a small document starts no thread), then joined in order: the output is
-/// the same whatever the number of threads. Each type derives the serde traits the plan
-/// gives it, and is behind its features' `cfg`.
+/// The `types` module's items, each printed on its own, appended to `out`. Each type
+/// derives the serde traits the plan gives it, and is behind its features' `cfg`.
 pub fn formatted(api: &Api, plan: &Plan, out: &mut String) {
-    let count = api.types.len();
-    // Runs of at least this many types; fewer are not worth a thread (nor asking how
-    // many cores there are, which reads the cgroup files).
-    const MIN_RUN: usize = 256;
-    let threads = match count > MIN_RUN {
-        true => std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(8),
-        false => 1,
-    };
-    let chunk = count.div_ceil(threads).max(MIN_RUN);
-    let print = |first: usize| {
-        let mut text = String::new();
-        for id in first..(first + chunk).min(count) {
-            printed(api, plan, id, &mut text);
-        }
-        text
-    };
-    let firsts: Vec<usize> = (0..count).step_by(chunk).collect();
-    let Some((&last, others)) = firsts.split_last() else {
-        return;
-    };
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = others
-            .iter()
-            .map(|&first| {
-                let work = move || print(first);
-                // The generator's own stack size, as the calling thread has.
-                std::thread::Builder::new()
-                    .stack_size(crate::STACK_SIZE)
-                    .spawn_scoped(scope, work)
-                    .map_err(|_| work)
-            })
-            .collect();
-        let own = print(last);
-        let mut texts: Vec<String> = workers
-            .into_iter()
-            .map(|worker| match worker {
-                Ok(handle) => handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                // No thread to be had: print here.
-                Err(work) => work(),
-            })
-            .collect();
-        texts.push(own);
-        // Once, to its final size: Stripe's module is 8 MB.
-        out.reserve(texts.iter().map(String::len).sum());
-        texts.iter().for_each(|text| out.push_str(text));
-    });
+    for id in 0..api.types.len() {
+        printed(api, plan, id, out);
+    }
 }
 
 /// The serde derives of a type that travels `direction`.
