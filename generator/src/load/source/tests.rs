@@ -370,15 +370,25 @@ fn locate_in_malformed_json_keeps_what_precedes_the_error() {
 #[test]
 fn json_reads_as_serde_json_reads_it() {
     let text = r#"{"b": [1, -2, 18446744073709551615, 1.5, 1e300, "x\u00e9", null, true, {}],
-        "a": {"k": 1, "j": 2, "k": 3}, "": []}"#;
+        "a": {"k": 1, "j": 2}, "": []}"#;
     let ours = parse(text, Format::Json).expect("valid JSON");
     let theirs: Value = serde_json::from_str(text).expect("valid JSON");
     assert_eq!(ours, theirs);
-    let keys: Vec<&String> = ours["a"].as_object().map(|m| m.keys().collect()).unwrap();
-    assert_eq!(keys, ["k", "j"], "a repeated key keeps its first place");
-    assert_eq!(ours["a"]["k"], json!(3), "and its last value");
     let order: Vec<&String> = ours.as_object().map(|m| m.keys().collect()).unwrap();
     assert_eq!(order, ["b", "a", ""]);
+}
+
+#[test]
+fn duplicate_json_keys_are_errors_where_the_object_ends() {
+    let error = parse("{\"a\": {\"k\": 1,\n \"k\": 2}}", Format::Json).unwrap_err();
+    assert!(
+        error.message.contains("duplicate key `k`"),
+        "{}",
+        error.message
+    );
+    assert_eq!(error.position.map(|p| p.line), Some(2));
+    let escaped = parse(r#"{"k": 1, "\u006b": 2}"#, Format::Json).unwrap_err();
+    assert!(escaped.message.contains("`k`"), "{}", escaped.message);
 }
 
 #[test]
