@@ -322,6 +322,32 @@ fn long_keys_are_bounded() {
     assert!(text.contains("more than 4096 bytes"), "{text}");
 }
 
+/// A chain of schemas that each `allOf` the next: every struct would copy the
+/// properties of all the links after it, output the square of the chain's length
+/// (3,000 links took 26 s and 3.3 GB). The work is bounded by the document's size,
+/// then refused where it ran out.
+#[test]
+fn allof_chains_cannot_square_the_work() {
+    let dir = temp_dir("allof-chain");
+    let links = 800;
+    let mut schemas = serde_json::Map::new();
+    for i in 0..links {
+        let next = format!("#/components/schemas/S{}", i + 1);
+        let own = json!({"type": "object", "properties": {format!("p{i}"): {"type": "string"}}});
+        schemas.insert(format!("S{i}"), json!({"allOf": [{"$ref": next}, own]}));
+    }
+    schemas.insert(format!("S{links}"), json!({"type": "object"}));
+    let document = json!({"openapi": "3.0.3", "info": {"title": "x", "version": "1"},
+        "paths": {}, "components": {"schemas": schemas}});
+    let text = errors(&write_json(&dir, "chain.json", &document));
+    assert!(
+        text.contains("`allOf` here takes the document past"),
+        "{text}"
+    );
+    assert!(text.contains("#/components/schemas/S"), "{text}");
+    assert_eq!(text.matches("takes the document past").count(), 1, "{text}");
+}
+
 #[test]
 fn diagnostics_escape_control_characters_of_document_keys() {
     let dir = temp_dir("escapes");

@@ -114,6 +114,9 @@ pub struct Lowerer<'s> {
     samples: bool,
     /// `date-time`, `date`, `uuid` and `byte` strings get types of their own.
     typed_formats: bool,
+    /// What `allOf` may still cost (see `objects::composition_budget`); `None` once
+    /// spent and reported.
+    composition_left: Option<usize>,
 }
 
 /// Lowers the document whose entry file is the first of `sources`.
@@ -133,6 +136,7 @@ pub fn lower(sources: &Sources, samples: bool, typed_formats: bool) -> (Api, Vec
         binary_strings: false,
         samples,
         typed_formats,
+        composition_left: Some(objects::composition_budget(sources)),
     };
     let root = sources.entry();
     let info = sources.get(&root.child("info")).and_then(Value::as_object);
