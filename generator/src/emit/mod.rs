@@ -93,7 +93,7 @@ impl Plan {
 
 /// The `types` module of one API: every schema's Rust type.
 pub fn types_file(api: &Api, source_name: &str, plan: &Plan) -> String {
-    // One buffer from the header on: Stripe's module is 8 MB of text.
+    // One buffer from the header on: Stripe's module is 5 MB of text.
     let mut out = format!("{HEADER}\n");
     types_body(api, source_name, plan, &mut out);
     out
