@@ -34,44 +34,39 @@ pub fn server_enum(w: &mut String, api: &Api) {
             listed.into(),
         ],
     );
-    line(
-        w,
-        0,
-        "#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq)]",
-    );
-    line(w, 0, "pub enum Server {");
+    w.push_str(ENUM_OPENING);
     for (name, server) in &servers {
         variant(w, name, server);
     }
-    line(
-        w,
-        1,
-        "/// Any other base URL: `https://…`, or `http://` to a loopback address.",
-    );
-    line(w, 1, "Custom(::std::string::String),");
-    line(w, 0, "}");
-    line(w, 0, "impl Server {");
-    line(w, 1, "/// The validated base URL.");
-    line(w, 1, "pub fn base_url(");
-    line(w, 2, "&self,");
-    line(
-        w,
-        1,
-        ") -> ::std::result::Result<::auth_runtime::BaseUrl, ::auth_runtime::ConfigError> {",
-    );
-    line(w, 2, "match self {");
+    w.push_str(BETWEEN_VARIANTS_AND_ARMS);
     for (name, server) in &servers {
         base_url_arm(w, name, server);
     }
-    line(
-        w,
-        3,
-        "Self::Custom(url) => ::auth_runtime::BaseUrl::parse(url),",
-    );
-    line(w, 2, "}");
-    line(w, 1, "}");
-    line(w, 0, "}");
+    w.push_str(ARMS_CLOSING);
 }
+
+/// The enum's fixed lines, around its variants and `base_url`'s match arms.
+const ENUM_OPENING: &str = "\
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq)]
+pub enum Server {
+";
+const BETWEEN_VARIANTS_AND_ARMS: &str = "    \
+    /// Any other base URL: `https://…`, or `http://` to a loopback address.
+    Custom(::std::string::String),
+}
+impl Server {
+    /// The validated base URL.
+    pub fn base_url(
+        &self,
+    ) -> ::std::result::Result<::auth_runtime::BaseUrl, ::auth_runtime::ConfigError> {
+        match self {
+";
+const ARMS_CLOSING: &str = "            \
+            Self::Custom(url) => ::auth_runtime::BaseUrl::parse(url),
+        }
+    }
+}
+";
 
 fn variant(w: &mut String, name: &str, server: &Server) {
     let mut lines = server.description.iter().cloned().collect::<Vec<_>>();
